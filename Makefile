@@ -1,0 +1,33 @@
+# Convoy: `make demo` runs the main job on the local stack, `make test` runs every test.
+# Both do their own set-up on a fresh machine (JDK >= 21, Maven, the stack's packages).
+SHELL := /bin/bash
+CONVOY := bin/convoy
+
+.DEFAULT_GOAL := help
+.PHONY: help build test test-shell test-java demo stack-up stack-down clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+build: ## compile and package the spark-submit jar (target/convoy-*-spark.jar)
+	$(CONVOY) mvn -DskipTests package
+
+test: stack-up test-shell test-java ## every test: shell checks, unit and integration tests on the local stack
+
+test-shell: ## shellcheck every script and test the stack's lifecycle (on its own ports)
+	bash src/test/shell/run.sh
+
+test-java: ## unit tests, then integration tests (*IT) against the running local stack
+	$(CONVOY) mvn verify
+
+demo: stack-up ## run the main job end to end on the local stack and print the hourly buckets
+	$(CONVOY) demo
+
+stack-up: ## start the local stack (kinesis-local, PostgreSQL + PgBouncer)
+	$(CONVOY) stack up
+
+stack-down: ## stop the local stack
+	$(CONVOY) stack down
+
+clean: ## remove build output
+	$(CONVOY) mvn -q clean

@@ -1,0 +1,83 @@
+package dev.convoy.testing;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+
+/**
+ * Endpoints of the local stack started by {@code bin/convoy stack up}: from the environment
+ * ({@code eval "$(bin/convoy stack env)"}), else from the stack's {@code stack.env} file, so a test
+ * run from an IDE finds the stack too.
+ */
+public record LocalStack(URI kinesisEndpoint, Region region, String redshiftUrl, String redshiftUser,
+                         String redshiftPassword) {
+
+  public static LocalStack fromEnvironment() {
+    Map<String, String> env = new HashMap<>(stackEnvFile());
+    System.getenv().forEach((k, v) -> { if (k.startsWith("CONVOY_") || k.startsWith("AWS_")) env.put(k, v); });
+    return new LocalStack(
+        URI.create(required(env, "CONVOY_KINESIS_ENDPOINT")),
+        Region.of(env.getOrDefault("AWS_REGION", "us-east-1")),
+        required(env, "CONVOY_REDSHIFT_URL"),
+        required(env, "CONVOY_REDSHIFT_USER"),
+        required(env, "CONVOY_REDSHIFT_PASSWORD"));
+  }
+
+  public KinesisClient kinesis() {
+    return KinesisClient.builder()
+        .endpointOverride(kinesisEndpoint)
+        .region(region)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("convoy-local", "convoy-local")))
+        .build();
+  }
+
+  /** A connection through PgBouncer with the real Redshift driver, as Convoy's sink connects. */
+  public Connection redshift() throws SQLException {
+    Properties props = new Properties();
+    props.setProperty("user", redshiftUser);
+    props.setProperty("password", redshiftPassword);
+    return DriverManager.getConnection(redshiftUrl, props);
+  }
+
+  private static String required(Map<String, String> env, String key) {
+    String value = env.get(key);
+    if (value == null || value.isBlank()) {
+      throw new IllegalStateException(key + " is not set and no stack.env was found: run 'bin/convoy stack up' "
+          + "(make test does), or export the values of 'bin/convoy stack env'.");
+    }
+    return value;
+  }
+
+  private static Map<String, String> stackEnvFile() {
+    String dir = System.getenv().getOrDefault("CONVOY_STACK_DIR",
+        "/tmp/convoy-stack-" + new com.sun.security.auth.module.UnixSystem().getUid());
+    Path file = Path.of(dir, "stack.env");
+    Map<String, String> values = new HashMap<>();
+    if (!Files.isReadable(file)) return values;
+    try {
+      for (String line : Files.readAllLines(file)) {
+        String l = line.strip();
+        if (!l.startsWith("export ") || !l.contains("=")) continue;
+        String kv = l.substring("export ".length());
+        int eq = kv.indexOf('=');
+        String value = kv.substring(eq + 1);
+        if (value.startsWith("${")) continue; // shell defaults such as ${AWS_ACCESS_KEY_ID:-…}
+        values.put(kv.substring(0, eq), value);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + file, e);
+    }
+    return values;
+  }
+}

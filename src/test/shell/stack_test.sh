@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The stack's lifecycle on its own ports and folder, so the stack `make test` uses is left alone:
+# up twice is harmless, status names the part that is down, down leaves nothing running.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
+CONVOY_STACK_DIR=$(mktemp -d /tmp/convoy-stack-test.XXXXXX)
+chmod 755 "$CONVOY_STACK_DIR"
+export CONVOY_STACK_DIR CONVOY_KINESIS_PORT=24568 CONVOY_KINESIS_TLS_PORT=24567 CONVOY_PG_PORT=25432 CONVOY_REDSHIFT_PORT=26432
+CONVOY_STACK_CONFIG=$CONVOY_STACK_DIR/jobs.yaml
+export CONVOY_STACK_CONFIG
+cat > "$CONVOY_STACK_CONFIG" <<'YAML'
+jobs:
+  - name: a
+    stream: lifecycle-a
+    shards: 3
+  - name: b
+    stream: lifecycle-b
+YAML
+
+fail() { echo "stack_test: FAIL: $*" >&2; exit 1; }
+cleanup() { "$ROOT/bin/convoy" stack down >/dev/null 2>&1 || true; rm -rf "$CONVOY_STACK_DIR"; }
+trap cleanup EXIT
+
+"$ROOT/bin/convoy" stack up || fail "first stack up"
+second=$("$ROOT/bin/convoy" stack up 2>&1) || fail "second stack up: $second"
+grep -q "kinesis-local already up" <<<"$second" || fail "second up restarted kinesis-local: $second"
+grep -q "PostgreSQL already up" <<<"$second" || fail "second up restarted PostgreSQL: $second"
+grep -q "PgBouncer already up" <<<"$second" || fail "second up restarted PgBouncer: $second"
+
+status=$("$ROOT/bin/convoy" stack status) || fail "status after up: $status"
+grep -q "lifecycle-a" <<<"$status" || fail "config stream lifecycle-a missing: $status"
+grep -q "lifecycle-b" <<<"$status" || fail "config stream lifecycle-b missing: $status"
+shards=$(curl -s --aws-sigv4 "aws:amz:us-east-1:kinesis" --user x:y -H 'Content-Type: application/x-amz-json-1.1' \
+  -H 'X-Amz-Target: Kinesis_20131202.ListShards' -d '{"StreamName":"lifecycle-a"}' "http://127.0.0.1:$CONVOY_KINESIS_PORT/" \
+  | grep -o '"ShardId"' | wc -l)
+[[ $shards -eq 3 ]] || fail "lifecycle-a has $shards shards, config says 3"
+
+# One part down: status names it and fails.
+kill "$(cat "$CONVOY_STACK_DIR/pgbouncer/pgbouncer.pid")"
+for _ in $(seq 1 40); do "$ROOT/bin/convoy" stack status >/dev/null 2>&1 || break; sleep 0.25; done
+if status=$("$ROOT/bin/convoy" stack status 2>&1); then fail "status passed with PgBouncer down"; fi
+grep -q "pgbouncer  DOWN" <<<"$status" || fail "status does not name PgBouncer: $status"
+grep -q "kinesis    up" <<<"$status" || fail "status lost kinesis: $status"
+"$ROOT/bin/convoy" stack up >/dev/null 2>&1 || fail "stack up did not bring PgBouncer back"
+"$ROOT/bin/convoy" stack status >/dev/null || fail "status after repair"
+
+"$ROOT/bin/convoy" stack down || fail "stack down"
+for pidfile in "$CONVOY_STACK_DIR"/kinesis/kinesis.pid "$CONVOY_STACK_DIR"/pgbouncer/pgbouncer.pid "$CONVOY_STACK_DIR"/pg/data/postmaster.pid; do
+  [[ -s $pidfile ]] && kill -0 "$(head -1 "$pidfile")" 2>/dev/null && fail "still running after down: $pidfile"
+done
+if pgrep -f "$CONVOY_STACK_DIR" >/dev/null; then fail "processes of $CONVOY_STACK_DIR still running: $(pgrep -af "$CONVOY_STACK_DIR")"; fi
+for port in $CONVOY_KINESIS_PORT $CONVOY_PG_PORT $CONVOY_REDSHIFT_PORT; do
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && fail "port $port still open after down"
+done
+if "$ROOT/bin/convoy" stack status >/dev/null 2>&1; then fail "status passed with the stack down"; fi
+echo "stack_test: ok"
