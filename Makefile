@@ -4,7 +4,7 @@ SHELL := /bin/bash
 CONVOY := bin/convoy
 
 .DEFAULT_GOAL := help
-.PHONY: help build test test-shell test-java demo stack-up stack-down clean
+.PHONY: help build test test-shell test-java demo stack-up stack-down clean bench-decode
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -28,6 +28,9 @@ stack-up: ## start the local stack (kinesis-local, PostgreSQL + PgBouncer)
 
 stack-down: ## stop the local stack
 	$(CONVOY) stack down
+
+bench-decode: ## JMH: Thrift decode throughput per core, both protocols (docs/benchmarks.md)
+	$(CONVOY) bench DecodeBenchmark
 
 clean: ## remove build output
 	$(CONVOY) mvn -q clean

@@ -9,6 +9,9 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import dev.convoy.source.kinesis.proxy.KinesisEndpoint;
+import dev.convoy.source.kinesis.proxy.SdkStreamProxy;
 import java.util.Properties;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -34,12 +37,20 @@ public record LocalStack(URI kinesisEndpoint, Region region, String redshiftUrl,
         required(env, "CONVOY_REDSHIFT_PASSWORD"));
   }
 
+  private static final StaticCredentialsProvider ANY_CREDENTIALS =
+      StaticCredentialsProvider.create(AwsBasicCredentials.create("convoy-local", "convoy-local"));
+
   public KinesisClient kinesis() {
-    return KinesisClient.builder()
-        .endpointOverride(kinesisEndpoint)
-        .region(region)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("convoy-local", "convoy-local")))
-        .build();
+    return KinesisClient.builder().endpointOverride(kinesisEndpoint).region(region).credentialsProvider(ANY_CREDENTIALS).build();
+  }
+
+  public KinesisEndpoint kinesisAt() {
+    return new KinesisEndpoint(region, Optional.of(kinesisEndpoint));
+  }
+
+  /** Convoy's own Kinesis seam, on the local stack (kinesis-local takes any credentials). */
+  public SdkStreamProxy streamProxy() {
+    return new SdkStreamProxy(kinesisAt().client(ANY_CREDENTIALS), kinesisAt());
   }
 
   /** A connection through PgBouncer with the real Redshift driver, as Convoy's sink connects. */

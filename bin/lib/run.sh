@@ -1,0 +1,39 @@
+# shellcheck shell=bash
+# Runs Convoy's Java entry points locally: builds when sources changed, keeps the runtime classpath
+# (Spark included: it is 'provided' for EMR, but a local run needs it) in target/classpath.txt.
+
+convoy_build_if_stale() {
+  local stamp=$CONVOY_ROOT/target/.convoy-built
+  if [[ -f $stamp && -f $CONVOY_ROOT/target/classpath.txt ]] \
+     && [[ -z $(find "$CONVOY_ROOT/src/main" "$CONVOY_ROOT/src/generated" "$CONVOY_ROOT/pom.xml" -newer "$stamp" -print -quit) ]]; then
+    return 0
+  fi
+  echo "convoy: building (sources changed)" >&2
+  (cd "$CONVOY_ROOT" && convoy_mvn -q -DskipTests compile dependency:build-classpath \
+     -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=compile >&2) \
+    || { echo "convoy: the build failed; run 'make build' to see why" >&2; return 1; }
+  touch "$stamp"
+}
+
+# convoy_java <main class> [args...]
+convoy_java() {
+  local main=$1; shift
+  convoy_find_jdk || return 1
+  convoy_build_if_stale || return 1
+  local opts
+  opts=$(grep '^convoy.jvm.options=' "$CONVOY_ROOT/conf/jvm.properties" | cut -d= -f2-)
+  # shellcheck disable=SC2086 # the JVM options are a space-separated list by design
+  "$JAVA_HOME/bin/java" $opts ${CONVOY_JAVA_OPTS:-} -cp "$CONVOY_ROOT/target/classes:$(cat "$CONVOY_ROOT/target/classpath.txt")" "$main" "$@"
+}
+
+# convoy_bench <JMH benchmark regex> [JMH args...]: runs JMH benchmarks from the test classes.
+convoy_bench() {
+  convoy_find_jdk || return 1
+  (cd "$CONVOY_ROOT" && convoy_mvn -q -DskipTests test-compile dependency:build-classpath \
+     -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test >&2) || return 1
+  local opts
+  opts=$(grep '^convoy.jvm.options=' "$CONVOY_ROOT/conf/jvm.properties" | cut -d= -f2-)
+  # shellcheck disable=SC2086 # the JVM options are a space-separated list by design
+  "$JAVA_HOME/bin/java" $opts -cp "$CONVOY_ROOT/target/test-classes:$CONVOY_ROOT/target/classes:$(cat "$CONVOY_ROOT/target/test-classpath.txt")" \
+    org.openjdk.jmh.Main "$@"
+}

@@ -1,0 +1,82 @@
+package dev.convoy.source.kinesis.proxy;
+
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.KinesisException;
+import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
+import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
+
+/** {@link StreamProxy} over the AWS SDK v2 Kinesis client. */
+public final class SdkStreamProxy implements StreamProxy {
+
+  private final KinesisClient client;
+  private final KinesisEndpoint endpoint;
+
+  public SdkStreamProxy(KinesisClient client, KinesisEndpoint endpoint) {
+    this.client = client;
+    this.endpoint = endpoint;
+  }
+
+  public static SdkStreamProxy connect(KinesisEndpoint endpoint) {
+    return new SdkStreamProxy(endpoint.client(), endpoint);
+  }
+
+  @Override
+  public List<PutResult> putRecords(String stream, List<OutgoingRecord> records) {
+    List<PutRecordsRequestEntry> entries = new ArrayList<>(records.size());
+    for (OutgoingRecord r : records) {
+      entries.add(PutRecordsRequestEntry.builder().partitionKey(r.partitionKey()).data(SdkBytes.fromByteArrayUnsafe(r.data())).build());
+    }
+    PutRecordsResponse response;
+    try {
+      response = client.putRecords(b -> b.streamName(stream).records(entries));
+    } catch (RuntimeException e) {
+      throw translate("PutRecords", stream, e);
+    }
+    List<PutResult> results = new ArrayList<>(records.size());
+    for (PutRecordsResultEntry e : response.records()) {
+      results.add(e.errorCode() == null
+          ? new PutResult.Accepted(e.shardId(), e.sequenceNumber())
+          : new PutResult.Rejected(e.errorCode(), e.errorMessage()));
+    }
+    return results;
+  }
+
+  KinesisAccessException translate(String call, String stream, RuntimeException e) {
+    String where = "stream '" + stream + "' (" + endpoint.describe() + ")";
+    return switch (e) {
+      case ProvisionedThroughputExceededException t -> new KinesisAccessException(call + " throttled on " + where, true, t);
+      case LimitExceededException t -> new KinesisAccessException(call + " over a limit on " + where, true, t);
+      case ResourceNotFoundException t -> new KinesisAccessException(
+          "stream '" + stream + "' does not exist (" + endpoint.describe() + "); create it, or check the name and region", false, t);
+      case KinesisException t when t.statusCode() >= 500 -> new KinesisAccessException(
+          call + " failed on " + where + " with " + t.statusCode() + ": " + t.awsErrorDetails().errorMessage(), true, t);
+      case KinesisException t -> new KinesisAccessException(call + " refused on " + where + ": "
+          + (t.awsErrorDetails() == null ? t.getMessage() : t.awsErrorDetails().errorMessage()), false, t);
+      case SdkClientException t when String.valueOf(t.getMessage()).startsWith("Unable to load credentials") ->
+          new KinesisAccessException("no AWS credentials for " + where + ": set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
+              + "a profile (AWS_PROFILE) or an instance role (for the local stack: eval \"$(bin/convoy stack env)\")", false, t);
+      case SdkClientException t -> new KinesisAccessException(
+          "cannot reach Kinesis for " + where + ": " + rootMessage(t), false, t);
+      default -> new KinesisAccessException(call + " failed on " + where + ": " + e.getMessage(), false, e);
+    };
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

@@ -1,0 +1,50 @@
+package dev.convoy.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
+
+/** Test helpers on kinesis-local: make a stream and wait until it is active, read a whole stream back. */
+public final class Streams {
+
+  private Streams() {}
+
+  public static void create(KinesisClient kinesis, String stream, int shards) {
+    kinesis.createStream(b -> b.streamName(stream).shardCount(shards));
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() ->
+        kinesis.describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary().streamStatus() == StreamStatus.ACTIVE);
+  }
+
+  /** Every record of every shard, from the start; shards in ListShards order, records in shard order. */
+  public static List<Record> readAll(KinesisClient kinesis, String stream) {
+    List<Record> records = new ArrayList<>();
+    for (Shard shard : kinesis.listShards(b -> b.streamName(stream)).shards()) {
+      String iterator = kinesis.getShardIterator(b -> b.streamName(stream).shardId(shard.shardId())
+          .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+      while (iterator != null) {
+        String it = iterator;
+        GetRecordsResponse page = kinesis.getRecords(b -> b.shardIterator(it).limit(10_000));
+        records.addAll(page.records());
+        if (page.records().isEmpty()) break;
+        iterator = page.nextShardIterator();
+      }
+    }
+    return records;
+  }
+
+  public static void deleteQuietly(KinesisClient kinesis, String stream) {
+    try {
+      kinesis.deleteStream(b -> b.streamName(stream));
+    } catch (RuntimeException ignored) {
+      // best effort: the stack is disposable
+    }
+  }
+}
