@@ -4,7 +4,7 @@ SHELL := /bin/bash
 CONVOY := bin/convoy
 
 .DEFAULT_GOAL := help
-.PHONY: help build test test-shell test-java demo stack-up stack-down clean bench-decode
+.PHONY: help build test test-shell test-java demo stack-up stack-down clean bench-decode bench-sink
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -31,6 +31,9 @@ stack-down: ## stop the local stack
 
 bench-decode: ## JMH: Thrift decode throughput per core, both protocols (docs/benchmarks.md)
 	$(CONVOY) bench DecodeBenchmark
+
+bench-sink: stack-up ## upsert rows/s through PgBouncer for batches of 100, 10k, 100k (docs/benchmarks.md)
+	$(CONVOY) bench --main dev.convoy.bench.SinkBenchmark
 
 clean: ## remove build output
 	$(CONVOY) mvn -q clean

@@ -26,7 +26,8 @@ convoy_java() {
   "$JAVA_HOME/bin/java" $opts ${CONVOY_JAVA_OPTS:-} -cp "$CONVOY_ROOT/target/classes:$(cat "$CONVOY_ROOT/target/classpath.txt")" "$main" "$@"
 }
 
-# convoy_bench <JMH benchmark regex> [JMH args...]: runs JMH benchmarks from the test classes.
+# convoy_bench <JMH benchmark regex> [JMH args...]: runs JMH benchmarks from the test classes;
+# convoy_bench --main <class> [args...]: runs a benchmark harness's main class instead.
 convoy_bench() {
   convoy_find_jdk || return 1
   (cd "$CONVOY_ROOT" && convoy_mvn -q -DskipTests test-compile dependency:build-classpath \
@@ -34,6 +35,9 @@ convoy_bench() {
   local opts
   opts=$(grep '^convoy.jvm.options=' "$CONVOY_ROOT/conf/jvm.properties" | cut -d= -f2-)
   # shellcheck disable=SC2086 # the JVM options are a space-separated list by design
+  local main=org.openjdk.jmh.Main
+  if [[ ${1:-} == --main ]]; then main=$2; shift 2; fi
+  # shellcheck disable=SC2086 # the JVM options are a space-separated list by design
   "$JAVA_HOME/bin/java" $opts -cp "$CONVOY_ROOT/target/test-classes:$CONVOY_ROOT/target/classes:$(cat "$CONVOY_ROOT/target/test-classpath.txt")" \
-    org.openjdk.jmh.Main "$@"
+    "$main" "$@"
 }

@@ -61,6 +61,13 @@ public record LocalStack(URI kinesisEndpoint, Region region, String redshiftUrl,
     return DriverManager.getConnection(redshiftUrl, props);
   }
 
+  /** Convoy's warehouse seam on the local stand-in, with the Redshift driver. */
+  public dev.convoy.sink.RedshiftWarehouse warehouse() {
+    var settings = new dev.convoy.sink.RedshiftSettings(redshiftUrl,
+        new dev.convoy.sink.RedshiftSettings.Credentials.Environment("U", "P"));
+    return new dev.convoy.sink.RedshiftWarehouse(settings, Map.of("U", redshiftUser, "P", redshiftPassword));
+  }
+
   private static String required(Map<String, String> env, String key) {
     String value = env.get(key);
     if (value == null || value.isBlank()) {

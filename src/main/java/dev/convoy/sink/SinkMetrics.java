@@ -1,0 +1,43 @@
+package dev.convoy.sink;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Write metrics of one sink (one job's table), safe to read from any thread. */
+public final class SinkMetrics {
+
+  /** A consistent-enough reading for status pages. */
+  public record Snapshot(long batches, long skippedBatches, long rowsMerged, long rowsInserted, long rowsUpdated,
+                         long retries, long lastBatchMillis, long totalWriteMillis) {}
+
+  private final LongAdder batches = new LongAdder();
+  private final LongAdder skipped = new LongAdder();
+  private final LongAdder merged = new LongAdder();
+  private final LongAdder inserted = new LongAdder();
+  private final LongAdder updated = new LongAdder();
+  private final LongAdder retries = new LongAdder();
+  private final AtomicLong lastBatchMillis = new AtomicLong();
+  private final LongAdder totalMillis = new LongAdder();
+
+  void committed(long rows, long insertedRows, long millis) {
+    batches.increment();
+    merged.add(rows);
+    inserted.add(insertedRows);
+    updated.add(rows - insertedRows);
+    lastBatchMillis.set(millis);
+    totalMillis.add(millis);
+  }
+
+  void skipped() {
+    skipped.increment();
+  }
+
+  void retried() {
+    retries.increment();
+  }
+
+  public Snapshot snapshot() {
+    return new Snapshot(batches.sum(), skipped.sum(), merged.sum(), inserted.sum(), updated.sum(), retries.sum(),
+        lastBatchMillis.get(), totalMillis.sum());
+  }
+}
