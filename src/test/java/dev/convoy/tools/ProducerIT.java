@@ -159,6 +159,21 @@ class ProducerIT {
     }
 
     @Override
+    public List<String> shardIds(String stream) {
+      return real.shardIds(stream);
+    }
+
+    @Override
+    public String iteratorAtTrimHorizon(String stream, String shardId) {
+      return real.iteratorAtTrimHorizon(stream, shardId);
+    }
+
+    @Override
+    public Page getRecords(String stream, String iterator, int limit) {
+      return real.getRecords(stream, iterator, limit);
+    }
+
+    @Override
     public void close() {}
   }
 }

@@ -49,6 +49,48 @@ public final class SdkStreamProxy implements StreamProxy {
     return results;
   }
 
+  @Override
+  public List<String> shardIds(String stream) {
+    try {
+      List<String> ids = new ArrayList<>();
+      String token = null;
+      do {
+        String t = token;
+        var page = t == null ? client.listShards(b -> b.streamName(stream)) : client.listShards(b -> b.nextToken(t));
+        page.shards().forEach(shard -> ids.add(shard.shardId()));
+        token = page.nextToken();
+      } while (token != null);
+      return ids;
+    } catch (RuntimeException e) {
+      throw translate("ListShards", stream, e);
+    }
+  }
+
+  @Override
+  public String iteratorAtTrimHorizon(String stream, String shardId) {
+    try {
+      return client.getShardIterator(b -> b.streamName(stream).shardId(shardId)
+          .shardIteratorType(software.amazon.awssdk.services.kinesis.model.ShardIteratorType.TRIM_HORIZON)).shardIterator();
+    } catch (RuntimeException e) {
+      throw translate("GetShardIterator", stream, e);
+    }
+  }
+
+  @Override
+  public Page getRecords(String stream, String iterator, int limit) {
+    try {
+      var response = client.getRecords(b -> b.shardIterator(iterator).limit(limit));
+      List<ReceivedRecord> records = new ArrayList<>(response.records().size());
+      for (var r : response.records()) {
+        records.add(new ReceivedRecord(r.sequenceNumber(), r.partitionKey(), r.approximateArrivalTimestamp(), r.data().asByteArrayUnsafe()));
+      }
+      return new Page(records, response.nextShardIterator(),
+          response.millisBehindLatest() == null ? 0 : response.millisBehindLatest());
+    } catch (RuntimeException e) {
+      throw translate("GetRecords", stream, e);
+    }
+  }
+
   KinesisAccessException translate(String call, String stream, RuntimeException e) {
     String where = "stream '" + stream + "' (" + endpoint.describe() + ")";
     return switch (e) {
