@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# JDK discovery: a JAVA_HOME older than 21 is never used; one that is >= 21 is kept.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
+# shellcheck source=bin/lib/jdk.sh
+source "$ROOT/bin/lib/jdk.sh"
+fail() { echo "jdk_test: FAIL: $*" >&2; exit 1; }
+
+found=$(JAVA_HOME="" bash -c "source '$ROOT/bin/lib/jdk.sh'; convoy_find_jdk && echo \$JAVA_HOME") || fail "no JDK >= 21 found with JAVA_HOME unset"
+v=$(convoy_jdk_version "$found") || fail "cannot read the version of $found"
+(( v >= 21 )) || fail "picked $found, version $v"
+
+for home in /usr/lib/jvm/*; do
+  [[ -d $home && ! -L $home ]] || continue
+  hv=$(convoy_jdk_version "$home") || continue
+  picked=$(JAVA_HOME=$home bash -c "source '$ROOT/bin/lib/jdk.sh'; convoy_find_jdk && echo \$JAVA_HOME") || fail "JAVA_HOME=$home made discovery fail"
+  if (( hv < 21 )); then
+    [[ $picked != "$home" ]] || fail "JAVA_HOME=$home (version $hv) was used"
+  else
+    [[ $picked == "$home" ]] || fail "JAVA_HOME=$home (version $hv) was replaced by $picked"
+  fi
+done
+[[ $("$ROOT/bin/convoy" java-home) == "$found" ]] || fail "bin/convoy java-home disagrees"
+echo "jdk_test: ok (picked $found, Java $v)"
