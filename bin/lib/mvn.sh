@@ -4,10 +4,7 @@
 convoy_mvn() {
   convoy_find_jdk || return 1
   if ! command -v mvn >/dev/null; then
-    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-      echo "convoy: installing Maven" >&2
-      apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq maven >/dev/null
-    fi
+    convoy_apt_install maven || true
     command -v mvn >/dev/null || { echo "convoy: Maven 3.8+ is missing; install it (apt-get install maven) and run again" >&2; return 1; }
   fi
   # -ntp: no download progress bars (CI logs), -B: no colours.

@@ -15,13 +15,18 @@ convoy_build_if_stale() {
   touch "$stamp"
 }
 
+# The JVM flags Spark needs, from their one copy in conf/jvm.properties.
+convoy_jvm_opts() {
+  grep '^convoy.jvm.options=' "$CONVOY_ROOT/conf/jvm.properties" | cut -d= -f2-
+}
+
 # convoy_java <main class> [args...]
 convoy_java() {
   local main=$1; shift
   convoy_find_jdk || return 1
   convoy_build_if_stale || return 1
   local opts
-  opts=$(grep '^convoy.jvm.options=' "$CONVOY_ROOT/conf/jvm.properties" | cut -d= -f2-)
+  opts=$(convoy_jvm_opts)
   # shellcheck disable=SC2086 # the JVM options are a space-separated list by design
   "$JAVA_HOME/bin/java" $opts ${CONVOY_JAVA_OPTS:-} -cp "$CONVOY_ROOT/target/classes:$(cat "$CONVOY_ROOT/target/classpath.txt")" "$main" "$@"
 }
@@ -33,8 +38,7 @@ convoy_bench() {
   (cd "$CONVOY_ROOT" && convoy_mvn -q -DskipTests test-compile dependency:build-classpath \
      -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test >&2) || return 1
   local opts
-  opts=$(grep '^convoy.jvm.options=' "$CONVOY_ROOT/conf/jvm.properties" | cut -d= -f2-)
-  # shellcheck disable=SC2086 # the JVM options are a space-separated list by design
+  opts=$(convoy_jvm_opts)
   local main=org.openjdk.jmh.Main
   if [[ ${1:-} == --main ]]; then main=$2; shift 2; fi
   # shellcheck disable=SC2086 # the JVM options are a space-separated list by design

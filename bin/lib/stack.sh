@@ -30,30 +30,17 @@ as_run_user() {
 
 # ---------------------------------------------------------------- installing what is missing
 
-APT_UPDATED=no
-can_install() { [[ $(id -u) -eq 0 ]] || sudo -n true 2>/dev/null; }
-apt_install() {
-  local sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo -n"
-  command -v apt-get >/dev/null || return 1
-  if [[ $APT_UPDATED == no ]]; then
-    say "apt-get update"
-    $sudo apt-get update -qq >/dev/null || return 1
-    APT_UPDATED=yes
-  fi
-  say "installing $*"
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
-}
 need() { # need <command-or-path> <debian packages...>
   local what=$1; shift
   if [[ $what == /* ]]; then [[ -x $what ]] && return 0; else command -v "$what" >/dev/null && return 0; fi
-  if can_install && apt_install "$@"; then return 0; fi
+  if convoy_apt_install "$@"; then return 0; fi
   die "$what is missing. Install it (Debian/Ubuntu: apt-get install $*) and run 'bin/convoy stack up' again."
 }
 
 pg_bin() {
   local dir=/usr/lib/postgresql/$PG_MAJOR/bin
   if [[ ! -x $dir/pg_ctl ]]; then
-    if can_install && apt_install "postgresql-$PG_MAJOR"; then :; else
+    if convoy_apt_install "postgresql-$PG_MAJOR"; then :; else
       die "PostgreSQL $PG_MAJOR is missing. Install it (apt-get install postgresql-$PG_MAJOR) and run 'bin/convoy stack up' again."
     fi
   fi

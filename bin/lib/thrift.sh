@@ -6,10 +6,7 @@
 THRIFT_VERSION=0.17.0
 
 thrift_compiler() {
-  if ! command -v thrift >/dev/null && [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-    echo "convoy: installing thrift-compiler" >&2
-    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq thrift-compiler >/dev/null
-  fi
+  command -v thrift >/dev/null || convoy_apt_install thrift-compiler || true
   command -v thrift >/dev/null || { echo "convoy: the Thrift compiler $THRIFT_VERSION is missing (Debian 12: apt-get install thrift-compiler)" >&2; return 1; }
   local v; v=$(thrift --version | awk '{print $3}')
   [[ $v == "$THRIFT_VERSION" ]] || { echo "convoy: thrift $v found, $THRIFT_VERSION needed (it must match libthrift in pom.xml)" >&2; return 1; }

@@ -4,13 +4,10 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 cd "$ROOT" || exit 1
 
-if ! command -v shellcheck >/dev/null; then
-  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-    echo "installing shellcheck" >&2
-    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >/dev/null
-  fi
-  command -v shellcheck >/dev/null || { echo "shellcheck is missing: apt-get install shellcheck" >&2; exit 1; }
-fi
+# shellcheck source=bin/lib/install.sh
+source "$ROOT/bin/lib/install.sh"
+command -v shellcheck >/dev/null || convoy_apt_install shellcheck || true
+command -v shellcheck >/dev/null || { echo "shellcheck is missing: apt-get install shellcheck" >&2; exit 1; }
 
 passed=0 failed=0
 scripts=(bin/convoy .ci/run)

@@ -3,6 +3,8 @@
 set -euo pipefail
 CONVOY_ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 export CONVOY_ROOT
+# shellcheck source=bin/lib/install.sh
+source "$CONVOY_ROOT/bin/lib/install.sh"
 # shellcheck source=bin/lib/thrift.sh
 source "$CONVOY_ROOT/bin/lib/thrift.sh"
 out=$(mktemp -d)

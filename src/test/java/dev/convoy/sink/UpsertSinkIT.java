@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.convoy.testing.LocalStack;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,7 +19,6 @@ import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -242,19 +240,14 @@ class UpsertSinkIT {
     }
   }
 
-  private static final AtomicInteger RESTARTS = new AtomicInteger();
-
   /** Stops PgBouncer and starts it again with the project's own script. */
   private static void restartPgBouncer() throws SQLException {
     try {
-      String dir = System.getenv().getOrDefault("CONVOY_STACK_DIR",
-          "/tmp/convoy-stack-" + new com.sun.security.auth.module.UnixSystem().getUid());
-      long pid = Long.parseLong(Files.readString(Path.of(dir, "pgbouncer", "pgbouncer.pid")).strip());
+      long pid = Long.parseLong(Files.readString(LocalStack.stackDir().resolve("pgbouncer/pgbouncer.pid")).strip());
       ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
       ProcessHandle.of(pid).ifPresent(p -> p.onExit().orTimeout(20, TimeUnit.SECONDS).join());
       Process up = new ProcessBuilder("bin/convoy", "stack", "up").inheritIO().start();
       if (!up.waitFor(120, TimeUnit.SECONDS) || up.exitValue() != 0) throw new IllegalStateException("stack up failed");
-      RESTARTS.incrementAndGet();
     } catch (Exception e) {
       throw new SQLException("could not restart PgBouncer", e);
     }

@@ -77,10 +77,14 @@ public record LocalStack(URI kinesisEndpoint, Region region, String redshiftUrl,
     return value;
   }
 
+  /** The stack's state folder, as bin/lib/stack.sh chooses it. */
+  public static Path stackDir() {
+    return Path.of(System.getenv().getOrDefault("CONVOY_STACK_DIR",
+        "/tmp/convoy-stack-" + new com.sun.security.auth.module.UnixSystem().getUid()));
+  }
+
   private static Map<String, String> stackEnvFile() {
-    String dir = System.getenv().getOrDefault("CONVOY_STACK_DIR",
-        "/tmp/convoy-stack-" + new com.sun.security.auth.module.UnixSystem().getUid());
-    Path file = Path.of(dir, "stack.env");
+    Path file = stackDir().resolve("stack.env");
     Map<String, String> values = new HashMap<>();
     if (!Files.isReadable(file)) return values;
     try {
