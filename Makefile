@@ -4,7 +4,7 @@ SHELL := /bin/bash
 CONVOY := bin/convoy
 
 .DEFAULT_GOAL := help
-.PHONY: help build test test-shell test-java demo stack-up stack-down clean bench-decode bench-sink
+.PHONY: help build test test-shell test-java demo stack-up stack-down clean bench-decode bench-sink bench-source
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -18,7 +18,7 @@ test-shell: ## shellcheck every script and test the stack's lifecycle (on its ow
 	bash src/test/shell/run.sh
 
 test-java: ## unit tests, then integration tests (*IT) against the running local stack
-	$(CONVOY) mvn verify
+	eval "$$($(CONVOY) stack env)" && $(CONVOY) mvn verify
 
 demo: stack-up ## run the main job end to end on the local stack and print the hourly buckets
 	$(CONVOY) demo
@@ -34,6 +34,9 @@ bench-decode: ## JMH: Thrift decode throughput per core, both protocols (docs/be
 
 bench-sink: stack-up ## upsert rows/s through PgBouncer for batches of 100, 10k, 100k (docs/benchmarks.md)
 	$(CONVOY) bench --main dev.convoy.bench.SinkBenchmark
+
+bench-source: stack-up ## records/s of the built-in Kinesis source vs a plain GetRecords loop (docs/benchmarks.md)
+	eval "$$($(CONVOY) stack env)" && $(CONVOY) bench --main dev.convoy.bench.KinesisSourceBenchmark
 
 clean: ## remove build output
 	$(CONVOY) mvn -q clean

@@ -2,6 +2,7 @@ package dev.convoy.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.convoy.source.kinesis.proxy.StreamProxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +39,22 @@ public final class Streams {
       }
     }
     return records;
+  }
+
+  /** Puts records in order, 500 per PutRecords call; kinesis-local does not throttle, so any rejection fails the test. */
+  public static void put(StreamProxy proxy, String stream, List<StreamProxy.OutgoingRecord> records) {
+    for (int from = 0; from < records.size(); from += 500) {
+      var results = proxy.putRecords(stream, records.subList(from, Math.min(records.size(), from + 500)));
+      for (var r : results) {
+        if (r instanceof StreamProxy.PutResult.Rejected rejected) throw new AssertionError("kinesis-local rejected a record: " + rejected);
+      }
+    }
+  }
+
+  /** Waits until a resharded stream is ACTIVE again. */
+  public static void awaitActive(KinesisClient kinesis, String stream) {
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() ->
+        kinesis.describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary().streamStatus() == StreamStatus.ACTIVE);
   }
 
   public static void deleteQuietly(KinesisClient kinesis, String stream) {

@@ -159,13 +159,13 @@ class ProducerIT {
     }
 
     @Override
-    public List<String> shardIds(String stream) {
-      return real.shardIds(stream);
+    public List<Shard> shards(String stream) {
+      return real.shards(stream);
     }
 
     @Override
-    public String iteratorAtTrimHorizon(String stream, String shardId) {
-      return real.iteratorAtTrimHorizon(stream, shardId);
+    public String iterator(String stream, String shardId, Position position) {
+      return real.iterator(stream, shardId, position);
     }
 
     @Override

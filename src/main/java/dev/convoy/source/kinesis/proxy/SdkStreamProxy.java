@@ -5,6 +5,7 @@ import java.util.List;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.kinesis.model.KinesisException;
 import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
 import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
@@ -12,6 +13,7 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 /** {@link StreamProxy} over the AWS SDK v2 Kinesis client. */
 public final class SdkStreamProxy implements StreamProxy {
@@ -50,27 +52,36 @@ public final class SdkStreamProxy implements StreamProxy {
   }
 
   @Override
-  public List<String> shardIds(String stream) {
+  public List<Shard> shards(String stream) {
     try {
-      List<String> ids = new ArrayList<>();
+      List<Shard> shards = new ArrayList<>();
       String token = null;
       do {
         String t = token;
         var page = t == null ? client.listShards(b -> b.streamName(stream)) : client.listShards(b -> b.nextToken(t));
-        page.shards().forEach(shard -> ids.add(shard.shardId()));
+        page.shards().forEach(s -> shards.add(new Shard(s.shardId(), s.parentShardId(), s.adjacentParentShardId(),
+            s.sequenceNumberRange() != null && s.sequenceNumberRange().endingSequenceNumber() != null)));
         token = page.nextToken();
       } while (token != null);
-      return ids;
+      return shards;
     } catch (RuntimeException e) {
       throw translate("ListShards", stream, e);
     }
   }
 
   @Override
-  public String iteratorAtTrimHorizon(String stream, String shardId) {
+  public String iterator(String stream, String shardId, Position position) {
     try {
-      return client.getShardIterator(b -> b.streamName(stream).shardId(shardId)
-          .shardIteratorType(software.amazon.awssdk.services.kinesis.model.ShardIteratorType.TRIM_HORIZON)).shardIterator();
+      return client.getShardIterator(b -> {
+        b.streamName(stream).shardId(shardId);
+        switch (position) {
+          case Position.TrimHorizon p -> b.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
+          case Position.Latest p -> b.shardIteratorType(ShardIteratorType.LATEST);
+          case Position.AtTimestamp p -> b.shardIteratorType(ShardIteratorType.AT_TIMESTAMP).timestamp(p.timestamp());
+          case Position.AfterSequence p -> b.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
+              .startingSequenceNumber(p.sequenceNumber());
+        }
+      }).shardIterator();
     } catch (RuntimeException e) {
       throw translate("GetShardIterator", stream, e);
     }
@@ -94,6 +105,7 @@ public final class SdkStreamProxy implements StreamProxy {
   KinesisAccessException translate(String call, String stream, RuntimeException e) {
     String where = "stream '" + stream + "' (" + endpoint.describe() + ")";
     return switch (e) {
+      case ExpiredIteratorException t -> new KinesisAccessException.ExpiredIterator(call + ": iterator expired on " + where, t);
       case ProvisionedThroughputExceededException t -> new KinesisAccessException(call + " throttled on " + where, true, t);
       case LimitExceededException t -> new KinesisAccessException(call + " over a limit on " + where, true, t);
       case ResourceNotFoundException t -> new KinesisAccessException(

@@ -17,16 +17,46 @@ public interface StreamProxy extends AutoCloseable {
   }
 
   /** A record read from a shard, with the metadata dead letters keep. */
-  record ReceivedRecord(String sequenceNumber, String partitionKey, java.time.Instant arrivalTime, byte[] data) {}
+  record ReceivedRecord(String sequenceNumber, String partitionKey, java.time.Instant arrivalTime, byte[] data)
+      implements java.io.Serializable {}
 
   /** One GetRecords page; {@code nextIterator} is null once a closed shard is read to its end. */
   record Page(List<ReceivedRecord> records, String nextIterator, long millisBehindLatest) {}
 
+  /** A shard and its lineage; {@code closed} once a split or merge ended it (it is still readable to its end). */
+  record Shard(String shardId, String parentShardId, String adjacentParentShardId, boolean closed) implements java.io.Serializable {
+    /** The shards this one was split or merged from, without nulls. */
+    public List<String> parents() {
+      return java.util.stream.Stream.of(parentShardId, adjacentParentShardId).filter(java.util.Objects::nonNull).toList();
+    }
+  }
+
+  /** Where in a shard an iterator starts. */
+  sealed interface Position extends java.io.Serializable {
+    record TrimHorizon() implements Position {}
+
+    record Latest() implements Position {}
+
+    record AtTimestamp(java.time.Instant timestamp) implements Position {}
+
+    /** Just after a record already read: how a source resumes without reading it twice. */
+    record AfterSequence(String sequenceNumber) implements Position {}
+  }
+
+  /** The stream's shards (open and closed, with their parents), in ListShards order. */
+  List<Shard> shards(String stream);
+
   /** The stream's shard ids (open and closed), in ListShards order. */
-  List<String> shardIds(String stream);
+  default List<String> shardIds(String stream) {
+    return shards(stream).stream().map(Shard::shardId).toList();
+  }
+
+  String iterator(String stream, String shardId, Position position);
 
   /** An iterator at the oldest record a shard still holds. */
-  String iteratorAtTrimHorizon(String stream, String shardId);
+  default String iteratorAtTrimHorizon(String stream, String shardId) {
+    return iterator(stream, shardId, new Position.TrimHorizon());
+  }
 
   Page getRecords(String stream, String iterator, int limit);
 

@@ -1,0 +1,107 @@
+package dev.convoy.bench;
+
+import dev.convoy.source.kinesis.KinesisSourceProvider;
+import dev.convoy.source.kinesis.proxy.StreamProxy;
+import dev.convoy.source.kinesis.proxy.StreamProxy.OutgoingRecord;
+import dev.convoy.testing.LocalStack;
+import dev.convoy.testing.Streams;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+
+/**
+ * Records/s the built-in source reads from kinesis-local into a running query, against the emulator's
+ * ceiling: one thread looping GetRecords (limit 10,000) over the same shards. Both read the same
+ * records, already in the stream; the source in batches of {@code maxRecordsPerShard} (2,500) per shard, as a
+ * query that is behind reads them. Run with {@code make bench-source}; -Drecords=N, -Dshards=N, -Drounds=N.
+ */
+public final class KinesisSourceBenchmark {
+
+  public static void main(String[] args) throws Exception {
+    int records = Integer.getInteger("records", 30_000);
+    int shards = Integer.getInteger("shards", 4);
+    int rounds = Integer.getInteger("rounds", 3);
+    LocalStack stack = LocalStack.fromEnvironment();
+    String stream = "bench-source-" + System.currentTimeMillis();
+    try (KinesisClient kinesis = stack.kinesis(); StreamProxy proxy = stack.streamProxy()) {
+      Streams.create(kinesis, stream, shards);
+      byte[] payload = new byte[100];
+      new Random(7).nextBytes(payload);
+      List<OutgoingRecord> batch = new ArrayList<>();
+      for (int i = 0; i < records; i++) batch.add(new OutgoingRecord("key-" + i, payload));
+      long putStart = System.nanoTime();
+      for (int from = 0; from < records; from += 5_000) {
+        Streams.put(proxy, stream, batch.subList(from, Math.min(records, from + 5_000)));
+        System.out.printf("put %,d / %,d%n", Math.min(records, from + 5_000), records);
+      }
+      System.out.printf("put %,d records of 100 bytes into %d shards in %.1f s%n", records, shards, seconds(putStart));
+
+      SparkSession spark = SparkSession.builder().master("local[2]").appName("convoy-bench-source")
+          .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2").getOrCreate();
+      List<Double> loop = new ArrayList<>();
+      List<Double> source = new ArrayList<>();
+      for (int round = 0; round < rounds; round++) {
+        long t0 = System.nanoTime();
+        int read = Streams.readAll(kinesis, stream).size();
+        if (read != records) throw new IllegalStateException("SDK loop read " + read + " of " + records);
+        loop.add(records / seconds(t0));
+        source.add(records / sourceSeconds(spark, stack, stream, records));
+        System.out.printf("round %d: SDK loop %,.0f records/s, convoy-kinesis %,.0f records/s%n", round + 1, loop.getLast(), source.getLast());
+      }
+      spark.stop();
+      double l = median(loop);
+      double s = median(source);
+      System.out.printf("%nmedian of %d rounds: SDK GetRecords loop %,.0f records/s; convoy-kinesis %,.0f records/s = %.0f%% of the ceiling%n",
+          rounds, l, s, 100 * s / l);
+    } finally {
+      try (KinesisClient kinesis = stack.kinesis()) {
+        Streams.deleteQuietly(kinesis, stream);
+      }
+    }
+  }
+
+  /** From the query's start to the last record counted by its sink, TRIM_HORIZON on a fresh checkpoint. */
+  private static double sourceSeconds(SparkSession spark, LocalStack stack, String stream, int records) throws Exception {
+    AtomicLong seen = new AtomicLong();
+    Path checkpoint = Files.createTempDirectory("convoy-bench-source");
+    long t0 = System.nanoTime();
+    StreamingQuery q = spark.readStream().format(KinesisSourceProvider.SHORT_NAME)
+        .option("streamName", stream).option("endpointUrl", stack.kinesisEndpoint().toString())
+        .option("region", stack.region().id()).option("startingPosition", "TRIM_HORIZON")
+        .option("maxRecordsPerShard", Integer.getInteger("maxRecordsPerShard", 2_500))
+        .load().writeStream()
+        .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (df, id) -> seen.addAndGet(df.count()))
+        .option("checkpointLocation", checkpoint.toString()).trigger(Trigger.ProcessingTime(0)).start();
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+    while (seen.get() < records) {
+      if (System.nanoTime() > deadline || !q.isActive()) throw new IllegalStateException("source read " + seen.get() + " of " + records);
+      Thread.onSpinWait();
+    }
+    double s = seconds(t0);
+    q.stop();
+    for (var p : q.recentProgress()) {
+      if (p.numInputRows() > 0) System.out.printf("  batch %d: %,d rows, %s%n", p.batchId(), p.numInputRows(), p.durationMs());
+    }
+    return s;
+  }
+
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    return sorted.get(sorted.size() / 2);
+  }
+}
