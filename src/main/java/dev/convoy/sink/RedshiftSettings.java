@@ -6,10 +6,10 @@ import java.util.Map;
  * How to reach Redshift: a {@code jdbc:redshift:} URL and where the credentials come from — never
  * from committed config. TLS is on unless the URL turns it off (only the local stand-in does).
  */
-public record RedshiftSettings(String url, Credentials credentials) {
+public record RedshiftSettings(String url, Credentials credentials) implements java.io.Serializable {
 
   /** Where the user name and password come from. */
-  public sealed interface Credentials {
+  public sealed interface Credentials extends java.io.Serializable {
     /** Environment variables holding user and password (locally: {@code bin/convoy stack env}). */
     record Environment(String userVariable, String passwordVariable) implements Credentials {}
 

@@ -1,0 +1,167 @@
+package dev.convoy.config;
+
+import dev.convoy.events.EventType;
+import dev.convoy.events.WireProtocol;
+import dev.convoy.sink.RedshiftSettings;
+import dev.convoy.sink.TableName;
+import dev.convoy.source.SourceChoice;
+import dev.convoy.source.kinesis.KinesisSourceOptions;
+import dev.convoy.transform.Dimension;
+import dev.convoy.transform.Metric;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * The driver's configuration ({@code conf/jobs.yaml}, {@code conf/jobs.local.yaml}), validated once at
+ * start-up: unknown keys, bad durations, bad identifiers, duplicate job names, checkpoints or tables
+ * all fail here with the job and field named.
+ */
+public record ConvoyConfig(int maxConcurrentJobs, Map<String, String> spark, RedshiftSettings redshift, Control control,
+                           List<JobConfig> jobs) {
+
+  /** The control endpoint: where it listens and where the token comes from. */
+  public record Control(String host, int port, String tokenVariable, Path stateDir) {}
+
+  private static final Pattern JOB_NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+
+  public ConvoyConfig {
+    spark = Map.copyOf(spark);
+    jobs = List.copyOf(jobs);
+  }
+
+  public static ConvoyConfig load(Path file, Map<String, String> env) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read the configuration " + file + ": " + e.getMessage());
+    }
+    return parse(file.toString(), text, env);
+  }
+
+  @SuppressWarnings("unchecked")
+  public static ConvoyConfig parse(String origin, String yamlText, Map<String, String> env) {
+    Object root;
+    try {
+      root = new Yaml(new SafeConstructor(new LoaderOptions())).load(yamlText);
+    } catch (RuntimeException e) {
+      throw new ConfigException(origin + " is not valid YAML: " + e.getMessage());
+    }
+    if (!(root instanceof Map)) throw new ConfigException(origin + ": expected a mapping with 'jobs:' at the top");
+    ConfigTree top = new ConfigTree("", (Map<String, Object>) root, env);
+
+    Map<String, String> kinesis = top.stringMap("kinesis");
+    String checkpointRoot = top.string("checkpointRoot", "/tmp/convoy-checkpoints");
+    ConfigTree controlTree = top.child("control", "control");
+    Control control = new Control(controlTree.string("host", "127.0.0.1"), controlTree.integer("port", 8787, 0, 65535),
+        controlTree.string("tokenVariable", "CONVOY_CONTROL_TOKEN"),
+        Path.of(controlTree.string("stateDir", "/tmp/convoy-driver-" + env.getOrDefault("USER", "convoy"))));
+    controlTree.done();
+    RedshiftSettings redshift = redshift(top.child("redshift", "redshift"));
+    Map<String, String> spark = top.stringMap("spark");
+
+    List<ConfigTree> jobTrees = top.list("jobs", i -> "job #" + (i + 1));
+    if (jobTrees.isEmpty()) throw new ConfigException(origin + ": 'jobs' lists no job");
+    List<JobConfig> jobs = jobTrees.stream().map(t -> job(t, kinesis, checkpointRoot)).toList();
+    int maxConcurrent = top.integer("maxConcurrentJobs", jobs.size(), 1, 10_000);
+    top.done();
+
+    unique(jobs, JobConfig::name, "name");
+    unique(jobs, JobConfig::checkpoint, "checkpoint");
+    unique(jobs, j -> j.table().sql(), "table");
+    return new ConvoyConfig(maxConcurrent, spark, redshift, control, jobs);
+  }
+
+  private static JobConfig job(ConfigTree item, Map<String, String> kinesisDefaults, String checkpointRoot) {
+    String name = item.requiredString("name");
+    if (!JOB_NAME.matcher(name).matches()) {
+      throw new ConfigException(item.field("name") + ": '" + name + "' is not a job name: lower-case letters, digits and '-', starting with a letter");
+    }
+    ConfigTree t = item.renamed("job '" + name + "'");
+    String stream = t.requiredString("stream");
+    t.integer("shards", 2, 1, 10_000); // read by 'bin/convoy stack up', which creates the local streams
+    EventType type = t.parsed("eventType", null, v -> {
+      if (v == null) throw new IllegalArgumentException("is required (sent, opened, clicked, bounced or unsubscribed)");
+      return EventType.parse(v);
+    });
+    WireProtocol protocol = t.parsed("wireProtocol", "compact", v -> WireProtocol.valueOf(v.strip().toUpperCase(java.util.Locale.ROOT)));
+    SourceChoice source = t.parsed("source", "auto", v -> SourceChoice.parse(t.field("source"), v));
+    Map<String, String> options = new LinkedHashMap<>(kinesisDefaults);
+    options.putAll(t.stringMap("sourceOptions"));
+    options.put(KinesisSourceOptions.STREAM_NAME, stream);
+    try {
+      KinesisSourceOptions.from(options);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(t.field("sourceOptions") + ": " + e.getMessage());
+    }
+    ConfigTree agg = t.child("aggregation", "job '" + name + "' aggregation");
+    JobConfig.Aggregation aggregation = new JobConfig.Aggregation(agg.duration("window", "1h"), agg.duration("watermark", "24h"),
+        agg.strings("dimensions", List.of("email_id", "campaign_id")).stream().map(d -> parse(agg, "dimensions", d, Dimension::parse)).toList(),
+        agg.strings("metrics", List.of("events", "distinct_subscribers")).stream().map(m -> parse(agg, "metrics", m, Metric::parse)).toList());
+    agg.done();
+    if (aggregation.window().isZero()) throw new ConfigException(agg.field("window") + ": must be longer than 0");
+    if (aggregation.dimensions().isEmpty() || aggregation.metrics().isEmpty()) {
+      throw new ConfigException(agg.field("dimensions") + "/'metrics': need at least one of each");
+    }
+    TableName table = t.parsed("table", null, v -> TableName.parse(t.field("table"), v));
+    var trigger = t.duration("trigger", "10s");
+    String checkpoint = t.string("checkpoint", checkpointRoot + "/" + name);
+    int weight = t.integer("weight", 1, 1, 1000);
+    int shuffle = t.integer("shufflePartitions", 2, 1, 10_000);
+    ConfigTree restart = t.child("restart", "job '" + name + "' restart");
+    JobConfig.RestartPolicy policy = new JobConfig.RestartPolicy(restart.integer("maxRestarts", 5, 0, 1000),
+        restart.duration("backoff", "2s"), restart.duration("maxBackoff", "2m"));
+    restart.done();
+    t.done();
+    return new JobConfig(name, stream, type, protocol, source, options, aggregation, table, trigger, checkpoint, weight, shuffle, policy);
+  }
+
+  private static <T> T parse(ConfigTree where, String key, String value, java.util.function.Function<String, T> parser) {
+    try {
+      return parser.apply(value);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(where.field(key) + ": " + e.getMessage());
+    }
+  }
+
+  private static RedshiftSettings redshift(ConfigTree t) {
+    String url = t.requiredString("url");
+    ConfigTree c = t.child("credentials", "redshift credentials");
+    RedshiftSettings.Credentials credentials;
+    if (c.has("secret")) credentials = new RedshiftSettings.Credentials.Secret(c.string("secret", null));
+    else if ("true".equals(c.string("iam", "false"))) credentials = new RedshiftSettings.Credentials.Iam();
+    else credentials = new RedshiftSettings.Credentials.Environment(c.string("userVariable", "CONVOY_REDSHIFT_USER"),
+          c.string("passwordVariable", "CONVOY_REDSHIFT_PASSWORD"));
+    c.string("secret", null);
+    c.string("iam", null);
+    c.string("userVariable", null);
+    c.string("passwordVariable", null);
+    c.done();
+    t.done();
+    try {
+      return new RedshiftSettings(url, credentials);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(t.field("url") + ": " + e.getMessage());
+    }
+  }
+
+  private static void unique(List<JobConfig> jobs, java.util.function.Function<JobConfig, String> key, String field) {
+    Map<String, String> seen = new HashMap<>();
+    for (JobConfig j : jobs) {
+      String previous = seen.putIfAbsent(key.apply(j), j.name());
+      if (previous != null) {
+        throw new ConfigException("job '" + j.name() + "' field '" + field + "': '" + key.apply(j) + "' is also job '" + previous
+            + "''s " + field + "; each job needs its own");
+      }
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package dev.convoy.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.convoy.events.EventType;
+import dev.convoy.source.SourceChoice;
+import dev.convoy.transform.Dimension;
+import dev.convoy.transform.Metric;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The driver's configuration is validated once, at start-up, with the job and field in every error. */
+class ConvoyConfigTest {
+
+  private static final Map<String, String> ENV = Map.of("CONVOY_KINESIS_ENDPOINT", "http://127.0.0.1:4568",
+      "CONVOY_REDSHIFT_URL", "jdbc:redshift://127.0.0.1:6432/convoy?ssl=false", "USER", "tester");
+
+  private static final String HEAD = """
+      redshift: { url: "${CONVOY_REDSHIFT_URL}" }
+      kinesis: { region: us-east-1, endpointUrl: "${CONVOY_KINESIS_ENDPOINT}" }
+      """;
+
+  @Test
+  void theCommittedLocalConfigurationIsValidAndFillsDefaults() {
+    ConvoyConfig config = ConvoyConfig.load(Path.of("conf/jobs.local.yaml"), ENV);
+
+    assertThat(config.jobs()).hasSize(5).extracting(JobConfig::eventType).containsExactlyInAnyOrder(EventType.values());
+    JobConfig opened = config.jobs().stream().filter(j -> j.name().equals("emails-opened")).findFirst().orElseThrow();
+    assertThat(opened.aggregation().window()).isEqualTo(Duration.ofHours(1));
+    assertThat(opened.aggregation().watermark()).isEqualTo(Duration.ofHours(24));
+    assertThat(opened.aggregation().dimensions()).containsExactly(Dimension.EMAIL_ID, Dimension.CAMPAIGN_ID);
+    assertThat(opened.aggregation().metrics()).containsExactly(Metric.EVENTS, Metric.DISTINCT_SUBSCRIBERS);
+    assertThat(opened.checkpoint()).isEqualTo("/tmp/convoy-checkpoints/local/emails-opened");
+    assertThat(opened.source()).isEqualTo(SourceChoice.BUILTIN);
+    assertThat(opened.sourceOptions()).containsEntry("streamName", "convoy-email-opened").containsEntry("endpointUrl", "http://127.0.0.1:4568");
+    assertThat(config.maxConcurrentJobs()).isEqualTo(5);
+  }
+
+  @Test
+  void unknownKeysAreRefusedNamingTheJobAndTheKey() {
+    assertThatThrownBy(() -> parse(job("a", "trigerr: 5s")))
+        .hasMessageContaining("job 'a'").hasMessageContaining("unknown key 'trigerr'");
+    assertThatThrownBy(() -> parse("maxConcurentJobs: 2\n" + job("a", "")))
+        .hasMessageContaining("unknown key 'maxConcurentJobs'");
+    assertThatThrownBy(() -> parse(job("a", "aggregation: { windw: 1h }")))
+        .hasMessageContaining("job 'a' aggregation").hasMessageContaining("unknown key 'windw'");
+  }
+
+  @Test
+  void badDurationsIdentifiersAndValuesNameTheField() {
+    assertThatThrownBy(() -> parse(job("a", "trigger: 5 parsecs"))).hasMessageContaining("job 'a' field 'trigger'").hasMessageContaining("not a duration");
+    assertThatThrownBy(() -> parse(job("a", "aggregation: { watermark: soon }"))).hasMessageContaining("field 'watermark'");
+    assertThatThrownBy(() -> parse(jobWithTable("a", "Emails-Sent", ""))).hasMessageContaining("job 'a' field 'table'")
+        .hasMessageContaining("not a valid identifier");
+    assertThatThrownBy(() -> parse(job("a", "eventType: delivered"))).hasMessageContaining("job 'a' field 'eventType'");
+    assertThatThrownBy(() -> parse(job("a", "source: kafka"))).hasMessageContaining("job 'a' field 'source'");
+    assertThatThrownBy(() -> parse(job("a", "aggregation: { dimensions: [email_id, country] }"))).hasMessageContaining("'country' is not a dimension");
+    assertThatThrownBy(() -> parse(job("a", "sourceOptions: { maxRecordsPerShard: lots }"))).hasMessageContaining("job 'a' field 'sourceOptions'")
+        .hasMessageContaining("maxRecordsPerShard");
+    assertThatThrownBy(() -> parse(job("Bad Name", ""))).hasMessageContaining("'Bad Name' is not a job name");
+  }
+
+  @Test
+  void duplicateNamesCheckpointsAndTablesAreRefused() {
+    assertThatThrownBy(() -> parse(job("a", "") + jobWithTable("a", "other", "").replace("jobs:\n", "")))
+        .hasMessageContaining("job 'a' field 'name'");
+    assertThatThrownBy(() -> parse(job("a", "checkpoint: /tmp/cp") + jobWithTable("b", "other", "checkpoint: /tmp/cp").replace("jobs:\n", "")))
+        .hasMessageContaining("job 'b' field 'checkpoint': '/tmp/cp' is also job 'a''s checkpoint");
+    assertThatThrownBy(() -> parse(job("a", "") + job("b", "").replace("jobs:\n", "")))
+        .hasMessageContaining("job 'b' field 'table'");
+  }
+
+  @Test
+  void aMissingEnvironmentVariableIsNamed() {
+    assertThatThrownBy(() -> ConvoyConfig.parse("test", HEAD + job("a", ""),
+        Map.of("USER", "x", "CONVOY_KINESIS_ENDPOINT", "http://127.0.0.1:4568")))
+        .hasMessageContaining("redshift field 'url': environment variable CONVOY_REDSHIFT_URL is not set");
+  }
+
+  private static ConvoyConfig parse(String body) {
+    return ConvoyConfig.parse("test", HEAD + body, ENV);
+  }
+
+  private static String job(String name, String extra) {
+    return jobWithTable(name, "t_hourly", extra);
+  }
+
+  private static String jobWithTable(String name, String table, String extra) {
+    return "jobs:\n  - name: " + name + "\n    stream: s\n    eventType: sent\n    table: " + table + "\n"
+        + (extra.isEmpty() ? "" : "    " + extra + "\n");
+  }
+}
