@@ -8,7 +8,6 @@ import dev.convoy.source.kinesis.proxy.StreamProxy;
 import dev.convoy.source.kinesis.proxy.StreamProxy.OutgoingRecord;
 import dev.convoy.testing.LocalStack;
 import dev.convoy.testing.Streams;
-import java.io.FileInputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.IntStream;
@@ -286,15 +284,8 @@ class KinesisSourceIT {
   }
 
   private Process probeJvm(String stream, Path checkpoint, Path out, Path log) throws Exception {
-    Properties jvm = new Properties();
-    try (var in = new FileInputStream("conf/jvm.properties")) {
-      jvm.load(in);
-    }
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(List.of(jvm.getProperty("convoy.jvm.options").trim().split("\\s+")));
-    command.addAll(List.of("-Xmx1g", "-cp", System.getProperty("java.class.path"), SourceProbe.class.getName(),
-        stack.kinesisEndpoint().toString(), stream, checkpoint.toString(), out.toString()));
+    var command = dev.convoy.testing.ChildJvm.command(SourceProbe.class, "1g",
+        stack.kinesisEndpoint().toString(), stream, checkpoint.toString(), out.toString());
     return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 

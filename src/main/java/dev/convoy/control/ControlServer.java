@@ -1,0 +1,114 @@
+package dev.convoy.control;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.convoy.run.Driver;
+import dev.convoy.run.JobState;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.Executors;
+
+/**
+ * {@code GET /health}, {@code GET /jobs}, {@code GET /jobs/{name}} and {@code POST /jobs/{name}/stop|start|restart}.
+ * Reads are open to whoever can reach the address (localhost by default); changes need
+ * {@code Authorization: Bearer <token>}.
+ */
+public final class ControlServer implements AutoCloseable {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HttpServer server;
+  private final Driver driver;
+  private final byte[] token;
+
+  public ControlServer(Driver driver, String host, int port, String token) throws IOException {
+    if (token == null || token.length() < 16) throw new IllegalArgumentException("the control token must have at least 16 characters");
+    this.driver = driver;
+    this.token = token.getBytes(StandardCharsets.UTF_8);
+    this.server = HttpServer.create(new InetSocketAddress(host, port), 0);
+    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    server.createContext("/health", this::health);
+    server.createContext("/jobs", this::jobs);
+  }
+
+  public void start() {
+    server.start();
+  }
+
+  public URI address() {
+    InetSocketAddress a = server.getAddress();
+    return URI.create("http://" + a.getHostString() + ":" + a.getPort());
+  }
+
+  private void health(HttpExchange ex) throws IOException {
+    if (!ex.getRequestMethod().equals("GET")) {
+      send(ex, 405, Map.of("error", "use GET"));
+      return;
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", driver.healthy() ? "ok" : "failed");
+    Map<JobState, Long> states = new LinkedHashMap<>();
+    driver.status().forEach(s -> states.merge(s.state(), 1L, Long::sum));
+    body.put("jobs", states);
+    send(ex, driver.healthy() ? 200 : 503, body);
+  }
+
+  private void jobs(HttpExchange ex) throws IOException {
+    String[] path = ex.getRequestURI().getPath().replaceAll("/+$", "").split("/");
+    // path: ["", "jobs"], ["", "jobs", name], ["", "jobs", name, action]
+    try {
+      if (ex.getRequestMethod().equals("GET") && path.length == 2) {
+        send(ex, 200, driver.status());
+      } else if (ex.getRequestMethod().equals("GET") && path.length == 3) {
+        send(ex, 200, driver.status(path[2]));
+      } else if (ex.getRequestMethod().equals("POST") && path.length == 4) {
+        if (!authorized(ex)) {
+          ex.getResponseHeaders().add("WWW-Authenticate", "Bearer");
+          send(ex, 401, Map.of("error", "changes need 'Authorization: Bearer <token>' (bin/convoy reads it from the driver's state folder)"));
+          return;
+        }
+        switch (path[3]) {
+          case "stop" -> send(ex, 200, driver.stop(path[2]));
+          case "start" -> send(ex, 200, driver.start(path[2]));
+          case "restart" -> send(ex, 200, driver.restart(path[2]));
+          default -> send(ex, 404, Map.of("error", "unknown action '" + path[3] + "'; use stop, start or restart"));
+        }
+      } else {
+        send(ex, 404, Map.of("error", "use GET /jobs, GET /jobs/{name} or POST /jobs/{name}/stop|start|restart"));
+      }
+    } catch (NoSuchElementException e) {
+      send(ex, 404, Map.of("error", e.getMessage()));
+    } catch (RuntimeException e) {
+      send(ex, 500, Map.of("error", String.valueOf(e.getMessage())));
+    }
+  }
+
+  private boolean authorized(HttpExchange ex) {
+    String header = ex.getRequestHeaders().getFirst("Authorization");
+    if (header == null || !header.startsWith("Bearer ")) return false;
+    // Constant-time comparison: the token must not leak through response timing.
+    return MessageDigest.isEqual(token, header.substring("Bearer ".length()).strip().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void send(HttpExchange ex, int status, Object body) throws IOException {
+    byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(body);
+    ex.getResponseHeaders().add("Content-Type", "application/json");
+    ex.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}

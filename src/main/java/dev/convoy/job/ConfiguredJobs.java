@@ -1,0 +1,62 @@
+package dev.convoy.job;
+
+import dev.convoy.config.ConvoyConfig;
+import dev.convoy.config.JobConfig;
+import dev.convoy.sink.DeadLetterSink;
+import dev.convoy.sink.RedshiftWarehouse;
+import dev.convoy.sink.Warehouse;
+import dev.convoy.source.SourceSelection;
+import dev.convoy.transform.DecodeEvents;
+import dev.convoy.transform.HourlyBuckets;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.LongAccumulator;
+
+/** Builds the configured jobs from the same stages a coded job uses. */
+public final class ConfiguredJobs {
+
+  private ConfiguredJobs() {}
+
+  /** @param deadLetters where each job's dead-letter count goes (one accumulator per job) */
+  public static List<Job> from(ConvoyConfig config, SourceSelection sources, Map<String, String> env,
+                               java.util.function.Function<String, LongAccumulator> deadLetters) {
+    Warehouse warehouse = new RedshiftWarehouse(config.redshift(), env);
+    return config.jobs().stream().map(j -> of(j, config, sources, warehouse, deadLetters.apply(j.name()))).toList();
+  }
+
+  public static Job of(JobConfig j, ConvoyConfig config, SourceSelection sources, Warehouse warehouse, LongAccumulator deadLetters) {
+    SourceSelection.Resolved source = sources.resolve(j.source(), j.sourceOptions());
+    HourlyBuckets buckets = new HourlyBuckets(j.aggregation());
+    DecodeEvents decode = new DecodeEvents(j.name(), j.eventType(), j.wireProtocol(), config.redshift(),
+        j.table(), deadLetters);
+    Job.Sink sink = new PreparedWithDeadLetters(new BucketSink(warehouse, j.name(), buckets.table(j.table())),
+        new DeadLetterSink(new dev.convoy.sink.UpsertSink(warehouse, j.name(), DeadLetterSink.spec(j.table()))));
+    return new Job(j.name(),
+        new Job.Settings(j.trigger(), j.checkpoint(), j.weight(), j.shufflePartitions(), j.restart()),
+        session -> session.readStream().format(source.format()).options(source.options()).load(),
+        decode::apply,
+        buckets::apply,
+        sink);
+  }
+
+  /** The bucket sink, whose start-up also creates the dead-letter table the decode tasks write to. */
+  private record PreparedWithDeadLetters(BucketSink buckets, DeadLetterSink deadLetters) implements Job.Sink {
+    @Override
+    public void prepare() {
+      deadLetters.prepare();
+      buckets.prepare();
+    }
+
+    @Override
+    public void write(org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> batch, long batchId) {
+      buckets.write(batch, batchId);
+    }
+
+    @Override
+    public void close() {
+      deadLetters.close();
+      buckets.close();
+    }
+  }
+}

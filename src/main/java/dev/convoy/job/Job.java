@@ -1,0 +1,47 @@
+package dev.convoy.job;
+
+import dev.convoy.config.JobConfig;
+import java.time.Duration;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * One streaming job: read → decode → transform → sink, and how it runs. The driver starts its query
+ * with {@code outputMode("update")} and the sink in {@code foreachBatch}, so a transform must emit
+ * rows carrying absolute values (a bucket's full count) for replays to stay exact.
+ */
+public record Job(String name, Settings settings, Source source, Decode decode, Transform transform, Sink sink) {
+
+  /** How the job's query runs. */
+  public record Settings(Duration trigger, String checkpoint, int weight, int shufflePartitions, JobConfig.RestartPolicy restart) {}
+
+  /** The job's records as a streaming DataFrame in the Kinesis schema. */
+  @FunctionalInterface
+  public interface Source {
+    Dataset<Row> read(SparkSession session);
+  }
+
+  /** Payloads to typed rows; what does not decode is kept as a dead letter, never dropped. */
+  @FunctionalInterface
+  public interface Decode {
+    Dataset<Row> apply(Dataset<Row> records);
+  }
+
+  /** The business rules: decoded rows to the rows the sink writes. */
+  @FunctionalInterface
+  public interface Transform {
+    Dataset<Row> apply(Dataset<Row> events);
+  }
+
+  /** Writes one micro-batch, exactly once per batch id. Called from the query's thread only. */
+  public interface Sink extends AutoCloseable {
+    /** Creates or checks tables; fails at start-up on a mismatch. */
+    void prepare();
+
+    void write(Dataset<Row> batch, long batchId);
+
+    @Override
+    void close();
+  }
+}

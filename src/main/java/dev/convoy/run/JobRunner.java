@@ -1,0 +1,201 @@
+package dev.convoy.run;
+
+import dev.convoy.job.Job;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One job's supervisor, on a virtual thread: waits for a slot, starts the query in the job's scheduler
+ * pool, and when the query fails starts it again from its checkpoint after an exponential backoff,
+ * until the restart budget is spent ({@code FAILED}). Blocking uses java.util.concurrent only:
+ * {@code synchronized} would pin the virtual thread to its carrier.
+ */
+final class JobRunner {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+
+  private final Job job;
+  private final SparkSession spark;
+  private final Semaphore slots;
+  private final ExecutorService threads;
+  private final AtomicReference<JobState> state = new AtomicReference<>(JobState.STOPPED);
+  private final AtomicInteger restarts = new AtomicInteger();
+  private final AtomicReference<String> lastError = new AtomicReference<>();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition wake = lock.newCondition();
+  private volatile boolean wanted;
+  private volatile StreamingQuery query;
+  private volatile Future<?> loop;
+
+  JobRunner(Job job, SparkSession spark, Semaphore slots, ExecutorService threads, ProgressTracker progress) {
+    this.job = job;
+    // Each job gets its own session (shared SparkContext): its own SQL settings, e.g. shuffle partitions,
+    // and its own query manager, which the progress listener must be registered with.
+    this.spark = spark.newSession();
+    this.spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(job.settings().shufflePartitions()));
+    this.spark.streams().addListener(progress);
+    this.slots = slots;
+    this.threads = threads;
+  }
+
+  String name() {
+    return job.name();
+  }
+
+  JobState state() {
+    return state.get();
+  }
+
+  int restarts() {
+    return restarts.get();
+  }
+
+  String lastError() {
+    return lastError.get();
+  }
+
+  /** Starts the job unless it is already pending or running. */
+  void start() {
+    lock.lock();
+    try {
+      if (loop != null && !loop.isDone()) return;
+      wanted = true;
+      restarts.set(0);
+      state.set(JobState.PENDING);
+      loop = threads.submit(this::supervise);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Stops the query (gracefully: Spark finishes nothing new and keeps the checkpoint) and waits for the supervisor. */
+  void stop(Duration timeout) {
+    Future<?> running;
+    lock.lock();
+    try {
+      wanted = false;
+      wake.signalAll();
+      running = loop;
+    } finally {
+      lock.unlock();
+    }
+    StreamingQuery q = query;
+    if (q != null) {
+      try {
+        q.stop();
+      } catch (Exception e) {
+        LOG.warn("job {}: stopping its query failed: {}", job.name(), e.toString());
+      }
+    }
+    if (running != null && state.get() == JobState.PENDING) running.cancel(true); // waiting for a slot: just leave the queue
+    if (running != null) {
+      try {
+        running.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        running.cancel(true); // still waiting for a slot, or a stop that hangs: interrupt it
+      }
+    }
+    if (state.get() != JobState.FAILED) state.set(JobState.STOPPED);
+  }
+
+  private void supervise() {
+    try {
+      slots.acquire();
+    } catch (InterruptedException e) {
+      state.set(JobState.STOPPED);
+      return;
+    }
+    try {
+      while (wanted) {
+        state.set(JobState.STARTING);
+        try {
+          StreamingQuery q = startQuery();
+          query = q;
+          state.set(JobState.RUNNING);
+          q.awaitTermination();
+          if (!wanted) break;
+          throw new IllegalStateException("the query stopped without being asked to");
+        } catch (Exception e) {
+          if (!wanted) break;
+          String message = rootMessage(e);
+          lastError.set(message);
+          int n = restarts.incrementAndGet();
+          if (n > job.settings().restart().maxRestarts()) {
+            LOG.error("job {}: failed {} times in a row, giving up (restart budget {}): {}", job.name(), n,
+                job.settings().restart().maxRestarts(), message);
+            state.set(JobState.FAILED);
+            return;
+          }
+          Duration delay = job.settings().restart().delay(n);
+          LOG.warn("job {}: query failed ({}); restart {} of {} from its checkpoint in {}", job.name(), message, n,
+              job.settings().restart().maxRestarts(), delay);
+          state.set(JobState.RESTARTING);
+          if (!pause(delay)) break;
+        } finally {
+          query = null;
+        }
+      }
+      state.set(JobState.STOPPED);
+    } finally {
+      slots.release();
+    }
+  }
+
+  private StreamingQuery startQuery() throws Exception {
+    SparkSession session = spark;
+    // Local properties are per thread, and the query's thread inherits them from the one that starts it.
+    session.sparkContext().setLocalProperty("spark.scheduler.pool", job.name());
+    Dataset<Row> out = job.transform().apply(job.decode().apply(job.source().read(session)));
+    Job.Sink sink = job.sink();
+    return out.writeStream().queryName(job.name()).outputMode("update")
+        .trigger(Trigger.ProcessingTime(job.settings().trigger().toMillis()))
+        .option("checkpointLocation", job.settings().checkpoint())
+        .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (batch, id) -> sink.write(batch, id))
+        .start();
+  }
+
+  /** Waits out a backoff; false if the job was stopped meanwhile. */
+  private boolean pause(Duration delay) {
+    long deadline = System.nanoTime() + delay.toNanos();
+    lock.lock();
+    try {
+      while (wanted) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) return true;
+        wake.awaitNanos(left);
+      }
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable t = e;
+    // Spark wraps the cause; the first message that is not a wrapper's is the one to show.
+    while (t.getCause() != null && t.getCause() != t
+        && (t instanceof org.apache.spark.sql.streaming.StreamingQueryException || t.getMessage() == null)) {
+      t = t.getCause();
+    }
+    String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    return m.length() > 500 ? m.substring(0, 497) + "..." : m;
+  }
+}

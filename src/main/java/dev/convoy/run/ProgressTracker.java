@@ -1,0 +1,48 @@
+package dev.convoy.run;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.sql.streaming.SourceProgress;
+import org.apache.spark.sql.streaming.StateOperatorProgress;
+import org.apache.spark.sql.streaming.StreamingQueryListener;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
+
+/** Keeps each job's latest query progress (queries are named after their job) and its late-event count. */
+final class ProgressTracker extends StreamingQueryListener {
+
+  record Snapshot(StreamingQueryProgress progress, long sourceLagMs) {}
+
+  private final Map<String, Snapshot> latest = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> late = new ConcurrentHashMap<>();
+
+  @Override
+  public void onQueryStarted(QueryStartedEvent event) {}
+
+  @Override
+  public void onQueryProgress(QueryProgressEvent event) {
+    StreamingQueryProgress p = event.progress();
+    if (p.name() == null) return;
+    long dropped = 0;
+    for (StateOperatorProgress op : p.stateOperators()) dropped += op.numRowsDroppedByWatermark();
+    late.computeIfAbsent(p.name(), k -> new AtomicLong()).addAndGet(dropped);
+    long lag = 0;
+    for (SourceProgress s : p.sources()) {
+      String v = s.metrics().get("maxMillisBehindLatest");
+      if (v != null) lag = Math.max(lag, Long.parseLong(v));
+    }
+    latest.put(p.name(), new Snapshot(p, lag));
+  }
+
+  @Override
+  public void onQueryTerminated(QueryTerminatedEvent event) {}
+
+  Snapshot latest(String job) {
+    return latest.get(job);
+  }
+
+  long lateEvents(String job) {
+    AtomicLong n = late.get(job);
+    return n == null ? 0 : n.get();
+  }
+}

@@ -1,0 +1,138 @@
+package dev.convoy.run;
+
+import dev.convoy.config.ConfigException;
+import dev.convoy.config.ConvoyConfig;
+import dev.convoy.config.Durations;
+import dev.convoy.config.JobConfig;
+import dev.convoy.control.ControlServer;
+import dev.convoy.job.ConfiguredJobs;
+import dev.convoy.job.Job;
+import dev.convoy.source.SourceSelection;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * {@code bin/convoy run --config FILE}: the driver, until SIGTERM or SIGINT. Exit code 0 when every job
+ * was healthy at the stop, 1 when a job had spent its restart budget, 2 when the configuration or a
+ * target table is wrong (nothing started).
+ */
+public final class RunCommand {
+
+  private RunCommand() {}
+
+  /** A started driver with its control endpoint; {@link #close()} stops both and the Spark session. */
+  public record Running(SparkSession spark, Driver driver, ControlServer control, Path stateDir) implements AutoCloseable {
+    /** @return whether every job was healthy */
+    public boolean stop() {
+      boolean healthy = driver.shutdown();
+      control.close();
+      try {
+        // bin/convoy jobs must not find a stopped driver's address and token.
+        Files.deleteIfExists(stateDir.resolve("control.url"));
+        Files.deleteIfExists(stateDir.resolve("control.token"));
+      } catch (java.io.IOException e) {
+        System.err.println("convoy: could not remove the control files in " + stateDir + ": " + e.getMessage());
+      }
+      spark.stop();
+      return healthy;
+    }
+
+    @Override
+    public void close() {
+      stop();
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path config = null;
+    Duration every = Duration.ofSeconds(30);
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--config" -> config = Path.of(value(args, ++i, "--config"));
+        case "--status-every" -> every = Durations.parse("--status-every", value(args, ++i, "--status-every"));
+        case "-h", "--help" -> {
+          System.out.println("""
+              usage: bin/convoy run --config FILE [--status-every 30s]
+
+              Runs every job of FILE (conf/jobs.local.yaml on the local stack, conf/jobs.yaml on EMR) as a query
+              of one SparkSession until SIGTERM/SIGINT, printing the jobs' status every --status-every.
+              Control: bin/convoy jobs | stop JOB | start JOB | restart JOB. Exit code: 0 all jobs healthy,
+              1 a job spent its restart budget, 2 bad configuration (nothing started).""");
+          return;
+        }
+        default -> fail("unknown argument '" + args[i] + "'; see bin/convoy run --help");
+      }
+    }
+    if (config == null) fail("--config FILE is required (e.g. conf/jobs.local.yaml)");
+    Running running;
+    try {
+      running = start(ConvoyConfig.load(config, System.getenv()), System.getenv());
+    } catch (ConfigException | IllegalArgumentException e) {
+      fail(e.getMessage());
+      return;
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    // A signal handler, not a shutdown hook: the JVM stays up until the queries stopped, and the exit code says how it went.
+    sun.misc.Signal.handle(new sun.misc.Signal("TERM"), s -> stop.countDown());
+    sun.misc.Signal.handle(new sun.misc.Signal("INT"), s -> stop.countDown());
+    System.err.printf("convoy: driver up, %d jobs; control endpoint %s (token in %s)%n", running.driver().status().size(),
+        running.control().address(), running.stateDir().resolve("control.token"));
+    while (!stop.await(every.toMillis(), TimeUnit.MILLISECONDS)) {
+      System.err.print(dev.convoy.control.ControlCommand.table(new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(running.driver().status())));
+    }
+    System.err.println("convoy: stopping every query (graceful)");
+    boolean healthy = running.stop();
+    System.err.println(healthy ? "convoy: stopped; every job was healthy" : "convoy: stopped; a job had FAILED (see its last error above)");
+    System.exit(healthy ? 0 : 1);
+  }
+
+  /** Starts a driver for this configuration; the tests and the demo use it in-process. */
+  public static Running start(ConvoyConfig config, Map<String, String> env) throws Exception {
+    Map<String, Integer> pools = new LinkedHashMap<>();
+    for (JobConfig j : config.jobs()) pools.put(j.name(), j.weight());
+    Path stateDir = config.control().stateDir();
+    SparkSession spark = SparkSession.builder().config(Driver.sparkConf(config.spark(), pools, stateDir)).getOrCreate();
+    try {
+      Map<String, LongAccumulator> deadLetters = new ConcurrentHashMap<>();
+      for (JobConfig j : config.jobs()) deadLetters.put(j.name(), spark.sparkContext().longAccumulator("dead letters of " + j.name()));
+      List<Job> jobs = ConfiguredJobs.from(config, SourceSelection.onClasspath(), env, deadLetters::get);
+      Driver driver = new Driver(spark, jobs, config.maxConcurrentJobs(), name -> deadLetters.get(name).value());
+      driver.start();
+      String token = env.get(config.control().tokenVariable());
+      if (token == null || token.isBlank()) token = HexFormat.of().formatHex(new SecureRandom().generateSeed(24));
+      ControlServer control = new ControlServer(driver, config.control().host(), config.control().port(), token);
+      control.start();
+      Path tokenFile = stateDir.resolve("control.token");
+      Files.deleteIfExists(tokenFile);
+      Files.createFile(tokenFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(tokenFile, token);
+      Files.writeString(stateDir.resolve("control.url"), control.address().toString());
+      return new Running(spark, driver, control, stateDir);
+    } catch (Exception | Error e) {
+      spark.stop();
+      throw e;
+    }
+  }
+
+  private static String value(String[] args, int i, String option) {
+    if (i >= args.length) fail(option + " needs a value");
+    return args[i];
+  }
+
+  private static void fail(String message) {
+    System.err.println("convoy run: " + message);
+    System.exit(2);
+  }
+}

@@ -1,0 +1,307 @@
+package dev.convoy.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.convoy.config.ConvoyConfig;
+import dev.convoy.events.EventType;
+import dev.convoy.events.WireProtocol;
+import dev.convoy.testing.LocalStack;
+import dev.convoy.testing.Streams;
+import dev.convoy.tools.ProducePlan;
+import dev.convoy.tools.ProduceReport;
+import dev.convoy.tools.Producer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+
+/**
+ * The driver end to end on the local stack: jobs of one SparkSession reading kinesis-local with the
+ * built-in source and upserting hourly buckets through PgBouncer with the Redshift driver; the
+ * buckets must equal those computed from the producer's report, exactly.
+ */
+class DriverIT {
+
+  private final LocalStack stack = LocalStack.fromEnvironment();
+  private final KinesisClient kinesis = stack.kinesis();
+  private final String run = Long.toString(System.nanoTime() % 1_000_000_000L, 36);
+  private final List<String> streams = new ArrayList<>();
+  private final List<Process> processes = new ArrayList<>();
+  @TempDir Path work;
+
+  @AfterEach
+  void cleanUp() {
+    processes.forEach(Process::destroyForcibly);
+    streams.forEach(s -> Streams.deleteQuietly(kinesis, s));
+    kinesis.close();
+  }
+
+  @Test
+  void fiveJobsRunConcurrentlyInOneDriverAndTheirBucketsAreExact() throws Exception {
+    Map<EventType, String> jobs = jobsFor(EventType.values());
+    ProduceReport report = produce(jobs, 1_500, 0.02);
+
+    try (RunCommand.Running driver = RunCommand.start(config(jobs, 5, ""), env())) {
+      awaitExact(jobs, report);
+      assertThat(driver.driver().status()).allSatisfy(s -> {
+        assertThat(s.state()).isEqualTo(JobState.RUNNING);
+        assertThat(s.lastBatchId()).isGreaterThanOrEqualTo(0);
+      });
+      long malformed = report.malformed().values().stream().mapToLong(Long::longValue).sum();
+      assertThat(malformed).isPositive();
+      await().atMost(Duration.ofMinutes(1)).until(() -> deadLetterRows(jobs) == malformed);
+      assertThat(driver.driver().status().stream().mapToLong(JobStatus::deadLetters).sum()).isEqualTo(malformed);
+      assertThat(driver.stop()).as("every job healthy at the stop").isTrue();
+    }
+  }
+
+  @Test
+  void aPoisonJobIsRestartedWithBackoffUntilItsBudgetRunsOutAndTheOthersStayExact() throws Exception {
+    Map<EventType, String> jobs = jobsFor(EventType.SENT, EventType.CLICKED);
+    ProduceReport report = produce(jobs, 600, 0);
+    String poison = """
+          - name: poison-%s
+            stream: no-such-stream-%s
+            eventType: opened
+            source: builtin
+            table: poison_%s_hourly
+            trigger: 500ms
+            restart: { maxRestarts: 2, backoff: 200ms, maxBackoff: 400ms }
+        """.formatted(run, run, run);
+
+    try (RunCommand.Running driver = RunCommand.start(config(jobs, 5, poison), env())) {
+      await().atMost(Duration.ofMinutes(2)).until(() -> driver.driver().status("poison-" + run).state() == JobState.FAILED);
+      JobStatus failed = driver.driver().status("poison-" + run);
+      assertThat(failed.restarts()).isEqualTo(3);
+      assertThat(failed.lastError()).contains("no-such-stream-" + run).contains("does not exist");
+      awaitExact(jobs, report);
+      assertThat(driver.driver().status()).filteredOn(s -> !s.name().startsWith("poison")).allSatisfy(s ->
+          assertThat(s.state()).isEqualTo(JobState.RUNNING));
+      HttpResponse<String> health = http(driver, "GET", "/health", null);
+      assertThat(health.statusCode()).isEqualTo(503);
+      assertThat(driver.stop()).as("a FAILED job makes the driver unhealthy").isFalse();
+    }
+  }
+
+  @Test
+  void aboveMaxConcurrentJobsAJobWaitsAsPendingUntilAnotherIsStoppedThroughTheControlEndpoint() throws Exception {
+    Map<EventType, String> jobs = jobsFor(EventType.SENT, EventType.OPENED, EventType.BOUNCED);
+    try (RunCommand.Running driver = RunCommand.start(config(jobs, 2, ""), env())) {
+      await().atMost(Duration.ofMinutes(1)).until(() -> count(driver, JobState.RUNNING) == 2 && count(driver, JobState.PENDING) == 1);
+      String pending = driver.driver().status().stream().filter(s -> s.state() == JobState.PENDING).findFirst().orElseThrow().name();
+      String running = driver.driver().status().stream().filter(s -> s.state() == JobState.RUNNING).findFirst().orElseThrow().name();
+      String token = Files.readString(driver.stateDir().resolve("control.token")).strip();
+
+      assertThat(http(driver, "POST", "/jobs/" + running + "/stop", null).statusCode()).as("no token").isEqualTo(401);
+      assertThat(http(driver, "POST", "/jobs/" + running + "/stop", "not-the-token-at-all").statusCode()).isEqualTo(401);
+      assertThat(driver.driver().status(pending).state()).isEqualTo(JobState.PENDING);
+
+      HttpResponse<String> stopped = http(driver, "POST", "/jobs/" + running + "/stop", token);
+      assertThat(stopped.statusCode()).isEqualTo(200);
+      assertThat(stopped.body()).contains("\"STOPPED\"");
+      await().atMost(Duration.ofMinutes(1)).until(() -> driver.driver().status(pending).state() == JobState.RUNNING);
+      assertThat(http(driver, "GET", "/jobs", null).body()).contains(pending);
+
+      assertThat(http(driver, "POST", "/jobs/" + running + "/start", token).statusCode()).isEqualTo(200);
+      assertThat(driver.driver().status(running).state()).isEqualTo(JobState.PENDING);
+      assertThat(http(driver, "POST", "/jobs/nobody/stop", token).statusCode()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void killingTheDriverJvmMidRunAndStartingAgainOnTheSameCheckpointsKeepsTheBucketsExact() throws Exception {
+    Map<EventType, String> jobs = jobsFor(EventType.SENT, EventType.CLICKED);
+    ProduceReport first = produce(jobs, 800, 0.01);
+    Path configFile = work.resolve("jobs.yaml");
+    Files.writeString(configFile, yaml(jobs, 5, ""));
+
+    Process driver = driverJvm(configFile, work.resolve("driver-1.log"));
+    await().atMost(Duration.ofMinutes(2)).until(() -> committedBatches(jobs) > 0 || !driver.isAlive());
+    assertThat(driver.isAlive()).as("driver runs (see %s)", work.resolve("driver-1.log")).isTrue();
+    Thread second = Thread.ofVirtual().start(() -> produceQuietly(jobs, 800));
+    Thread.sleep(ThreadLocalRandom.current().nextLong(1, 1_500)); // a random kill point, not a synchronisation
+    driver.destroyForcibly().waitFor(); // SIGKILL
+    second.join();
+
+    Process again = driverJvm(configFile, work.resolve("driver-2.log"));
+    Map<String, Long> expected = expected(jobs, first);
+    expected(jobs, secondReport).forEach((k, v) -> expected.merge(k, v, Long::sum));
+    await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> totals(jobs).equals(expected) || !again.isAlive());
+    assertThat(totals(jobs)).isEqualTo(expected);
+    again.destroy(); // SIGTERM: graceful stop
+    assertThat(again.waitFor()).as("exit code after SIGTERM with every job healthy").isZero();
+  }
+
+  // --- helpers
+
+  private volatile ProduceReport secondReport;
+
+  private void produceQuietly(Map<EventType, String> jobs, int count) {
+    try {
+      secondReport = produce(jobs, count, 0.01);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private Map<EventType, String> jobsFor(EventType... types) {
+    Map<EventType, String> jobs = new EnumMap<>(EventType.class);
+    for (EventType t : types) {
+      String stream = "it-driver-" + t.shortName() + "-" + UUID.randomUUID();
+      Streams.create(kinesis, stream, 1);
+      streams.add(stream);
+      jobs.put(t, stream);
+    }
+    return jobs;
+  }
+
+  private String table(EventType t) {
+    return "it_" + run + "_" + t.shortName();
+  }
+
+  private ConvoyConfig config(Map<EventType, String> jobs, int maxConcurrent, String extraJobs) {
+    return ConvoyConfig.parse("test", yaml(jobs, maxConcurrent, extraJobs), env());
+  }
+
+  private String yaml(Map<EventType, String> jobs, int maxConcurrent, String extraJobs) {
+    StringBuilder y = new StringBuilder("""
+        maxConcurrentJobs: %d
+        checkpointRoot: %s
+        kinesis: { region: us-east-1, endpointUrl: "${CONVOY_KINESIS_ENDPOINT}", startingPosition: TRIM_HORIZON, getRecordsInterval: 50ms }
+        redshift: { url: "${CONVOY_REDSHIFT_URL}" }
+        spark: { spark.master: "local[2]", spark.ui.enabled: "false", spark.sql.session.timeZone: UTC }
+        control: { port: 0, stateDir: %s }
+        jobs:
+        """.formatted(maxConcurrent, work.resolve("checkpoints"), work.resolve("state")));
+    jobs.forEach((t, stream) -> y.append("""
+          - name: %s-%s
+            stream: %s
+            eventType: %s
+            source: builtin
+            table: %s
+            trigger: 500ms
+        """.formatted(t.shortName(), run, stream, t.shortName(), table(t))));
+    return y + extraJobs;
+  }
+
+  private Map<String, String> env() {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.putIfAbsent("CONVOY_KINESIS_ENDPOINT", stack.kinesisEndpoint().toString());
+    env.putIfAbsent("CONVOY_REDSHIFT_URL", stack.redshiftUrl());
+    env.putIfAbsent("CONVOY_REDSHIFT_USER", stack.redshiftUser());
+    env.putIfAbsent("CONVOY_REDSHIFT_PASSWORD", stack.redshiftPassword());
+    return env;
+  }
+
+  private ProduceReport produce(Map<EventType, String> jobs, long count, double malformed) throws Exception {
+    Map<EventType, Double> mix = new EnumMap<>(EventType.class);
+    jobs.keySet().forEach(t -> mix.put(t, 1.0));
+    Instant to = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS).plus(Duration.ofHours(1));
+    ProducePlan plan = new ProducePlan(jobs, mix, Optional.of(count), Optional.empty(), 0, ThreadLocalRandom.current().nextLong(),
+        to.minus(Duration.ofHours(3)), to, 0, Duration.ofHours(48), malformed, 200, 80, 3, WireProtocol.COMPACT);
+    try (var proxy = stack.streamProxy()) {
+      return new Producer(proxy, p -> {}).run(plan);
+    }
+  }
+
+  /** "type hour" → events, from the report. */
+  private static Map<String, Long> expected(Map<EventType, String> jobs, ProduceReport report) {
+    Map<String, Long> expected = new TreeMap<>();
+    report.buckets().forEach((b, c) -> {
+      if (jobs.containsKey(b.type())) expected.merge(b.type().shortName() + " " + b.hour(), c.onTime() + c.late(), Long::sum);
+    });
+    return expected;
+  }
+
+  /** "type hour" → events, from the Redshift stand-in. */
+  private Map<String, Long> totals(Map<EventType, String> jobs) throws Exception {
+    Map<String, Long> totals = new TreeMap<>();
+    try (Connection c = stack.redshift(); Statement s = c.createStatement()) {
+      var utc = java.util.Calendar.getInstance(java.util.TimeZone.getTimeZone("UTC"));
+      for (EventType t : jobs.keySet()) {
+        if (!tableExists(s, table(t))) continue;
+        try (ResultSet rs = s.executeQuery("SELECT bucket_start, SUM(events) FROM " + table(t) + " GROUP BY bucket_start")) {
+          while (rs.next()) totals.put(t.shortName() + " " + rs.getTimestamp(1, utc).toInstant(), rs.getLong(2));
+        }
+      }
+    }
+    return totals;
+  }
+
+  private void awaitExact(Map<EventType, String> jobs, ProduceReport report) throws Exception {
+    Map<String, Long> expected = expected(jobs, report);
+    await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() -> totals(jobs).equals(expected));
+    assertThat(totals(jobs)).isEqualTo(expected);
+  }
+
+  private long deadLetterRows(Map<EventType, String> jobs) throws Exception {
+    try (Connection c = stack.redshift(); Statement s = c.createStatement()) {
+      if (!tableExists(s, "convoy_dead_letters")) return 0;
+      long n = 0;
+      for (String stream : jobs.values()) {
+        try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM convoy_dead_letters WHERE payload_part = 0 AND stream = '" + stream + "'")) {
+          rs.next();
+          n += rs.getLong(1);
+        }
+      }
+      return n;
+    }
+  }
+
+  private long committedBatches(Map<EventType, String> jobs) throws Exception {
+    try (Connection c = stack.redshift(); Statement s = c.createStatement()) {
+      if (!tableExists(s, "convoy_batches")) return 0;
+      try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM convoy_batches WHERE job LIKE '%-" + run + "'")) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  private static boolean tableExists(Statement s, String table) throws Exception {
+    try (ResultSet rs = s.executeQuery("SELECT 1 FROM information_schema.tables WHERE table_name = '" + table + "'")) {
+      return rs.next();
+    }
+  }
+
+  private static long count(RunCommand.Running driver, JobState state) {
+    return driver.driver().status().stream().filter(s -> s.state() == state).count();
+  }
+
+  private static HttpResponse<String> http(RunCommand.Running driver, String method, String path, String token) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(driver.control().address() + path))
+        .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofMinutes(2));
+    if (token != null) b.header("Authorization", "Bearer " + token);
+    return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private Process driverJvm(Path config, Path log) throws Exception {
+    var command = dev.convoy.testing.ChildJvm.command(RunCommand.class, "1g", "--config", config.toString());
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().putAll(env());
+    Process p = pb.start();
+    processes.add(p);
+    return p;
+  }
+}

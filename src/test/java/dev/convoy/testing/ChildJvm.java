@@ -1,0 +1,31 @@
+package dev.convoy.testing;
+
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/** The command line of a JVM like this one (same JDK, classpath and Spark flags) running another main class: for kill tests and benchmarks. */
+public final class ChildJvm {
+
+  private ChildJvm() {}
+
+  public static List<String> command(Class<?> main, String maxHeap, String... args) {
+    Properties jvm = new Properties();
+    try (var in = new FileInputStream("conf/jvm.properties")) {
+      jvm.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("conf/jvm.properties (run from the project folder)", e);
+    }
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of(jvm.getProperty("convoy.jvm.options").trim().split("\\s+")));
+    command.addAll(List.of("-Xmx" + maxHeap, "-Dlog4j2.configurationFile=" + Path.of("conf/log4j2.properties").toAbsolutePath(),
+        "-cp", System.getProperty("java.class.path"), main.getName()));
+    command.addAll(List.of(args));
+    return command;
+  }
+}
