@@ -4,7 +4,7 @@ SHELL := /bin/bash
 CONVOY := bin/convoy
 
 .DEFAULT_GOAL := help
-.PHONY: help build test test-shell test-java demo stack-up stack-down clean bench-decode bench-sink bench-source
+.PHONY: help build test test-shell test-java demo stack-up stack-down clean bench-decode bench-sink bench-source bench-scale
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ bench-sink: stack-up ## upsert rows/s through PgBouncer for batches of 100, 10k,
 
 bench-source: stack-up ## records/s of the built-in Kinesis source vs a plain GetRecords loop (docs/benchmarks.md)
 	eval "$$($(CONVOY) stack env)" && $(CONVOY) bench --main dev.convoy.bench.KinesisSourceBenchmark
+
+bench-scale: stack-up ## 1/10/50/100 jobs in one driver vs 10 one-job drivers: memory, threads, triggers (docs/benchmarks.md)
+	eval "$$($(CONVOY) stack env)" && $(CONVOY) bench --main dev.convoy.bench.ScaleBenchmark
 
 clean: ## remove build output
 	$(CONVOY) mvn -q clean

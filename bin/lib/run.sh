@@ -28,7 +28,7 @@ convoy_java() {
   local opts
   opts=$(convoy_jvm_opts)
   # shellcheck disable=SC2086 # the JVM options are a space-separated list by design
-  "$JAVA_HOME/bin/java" $opts ${CONVOY_JAVA_OPTS:-} -cp "$CONVOY_ROOT/target/classes:$(cat "$CONVOY_ROOT/target/classpath.txt")" "$main" "$@"
+  "$JAVA_HOME/bin/java" $opts -Dlog4j2.configurationFile="$CONVOY_ROOT/conf/log4j2.properties" ${CONVOY_JAVA_OPTS:-} -cp "$CONVOY_ROOT/target/classes:$(cat "$CONVOY_ROOT/target/classpath.txt")" "$main" "$@"
 }
 
 # convoy_bench <JMH benchmark regex> [JMH args...]: runs JMH benchmarks from the test classes;
@@ -42,6 +42,6 @@ convoy_bench() {
   local main=org.openjdk.jmh.Main
   if [[ ${1:-} == --main ]]; then main=$2; shift 2; fi
   # shellcheck disable=SC2086 # the JVM options are a space-separated list by design
-  "$JAVA_HOME/bin/java" $opts -cp "$CONVOY_ROOT/target/test-classes:$CONVOY_ROOT/target/classes:$(cat "$CONVOY_ROOT/target/test-classpath.txt")" \
+  "$JAVA_HOME/bin/java" $opts -Dlog4j2.configurationFile="$CONVOY_ROOT/conf/log4j2.properties" -cp "$CONVOY_ROOT/target/test-classes:$CONVOY_ROOT/target/classes:$(cat "$CONVOY_ROOT/target/test-classpath.txt")" \
     "$main" "$@"
 }

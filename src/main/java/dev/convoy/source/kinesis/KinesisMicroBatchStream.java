@@ -205,8 +205,7 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
     try {
       return read.get();
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while reading Kinesis", e);
+      throw dev.convoy.source.kinesis.proxy.SdkStreamProxy.interrupted("reading Kinesis");
     } catch (ExecutionException e) {
       // The proxy's message names the stream and endpoint; keep it on top.
       if (e.getCause() instanceof RuntimeException r) throw r;

@@ -126,8 +126,7 @@ final class ShardReader {
     try {
       Thread.sleep(d);
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while reading Kinesis", e);
+      throw dev.convoy.source.kinesis.proxy.SdkStreamProxy.interrupted("reading Kinesis");
     }
   }
 }

@@ -103,6 +103,10 @@ public final class SdkStreamProxy implements StreamProxy {
   }
 
   KinesisAccessException translate(String call, String stream, RuntimeException e) {
+    if (e instanceof software.amazon.awssdk.core.exception.AbortedException || Thread.currentThread().isInterrupted()) {
+      // A stop interrupted the call: Spark recognises InterruptedIOException as a stop, not a failure.
+      throw interrupted(call + " on stream '" + stream + "'");
+    }
     String where = "stream '" + stream + "' (" + endpoint.describe() + ")";
     return switch (e) {
       case ExpiredIteratorException t -> new KinesisAccessException.ExpiredIterator(call + ": iterator expired on " + where, t);
@@ -121,6 +125,12 @@ public final class SdkStreamProxy implements StreamProxy {
           "cannot reach Kinesis for " + where + ": " + rootMessage(t), false, t);
       default -> new KinesisAccessException(call + " failed on " + where + ": " + e.getMessage(), false, e);
     };
+  }
+
+  /** How Convoy reports an interrupted Kinesis call: as Spark expects a stopped query to end. */
+  public static java.io.UncheckedIOException interrupted(String what) {
+    Thread.currentThread().interrupt();
+    return new java.io.UncheckedIOException(new java.io.InterruptedIOException(what + " interrupted (the query is stopping)"));
   }
 
   private static String rootMessage(Throwable t) {
