@@ -44,7 +44,10 @@ public final class ConfiguredJobs {
   private record PreparedWithDeadLetters(BucketSink buckets, DeadLetterSink deadLetters) implements Job.Sink {
     @Override
     public void prepare() {
+      // The driver only creates the dead-letter table; the decode tasks write to it on their own
+      // connections. Releasing this one keeps a driver of N jobs at N warehouse connections.
       deadLetters.prepare();
+      deadLetters.close();
       buckets.prepare();
     }
 
@@ -55,7 +58,6 @@ public final class ConfiguredJobs {
 
     @Override
     public void close() {
-      deadLetters.close();
       buckets.close();
     }
   }

@@ -88,7 +88,7 @@ public final class Driver implements AutoCloseable {
         p == null ? 0 : finite(p.inputRowsPerSecond()), p == null ? 0 : finite(p.processedRowsPerSecond()),
         p == null || p.durationMs().get("triggerExecution") == null ? 0 : p.durationMs().get("triggerExecution"),
         p == null ? null : p.eventTime().get("watermark"),
-        s == null ? 0 : s.sourceLagMs(), progress.lateEvents(r.name()), deadLetters.applyAsLong(r.name()),
+        s == null ? 0 : s.sourceLagMs(), progress.lateRowsDropped(r.name()), deadLetters.applyAsLong(r.name()),
         r.restarts(), r.lastError());
   }
 

@@ -41,7 +41,7 @@ final class ProgressTracker extends StreamingQueryListener {
     return latest.get(job);
   }
 
-  long lateEvents(String job) {
+  long lateRowsDropped(String job) {
     AtomicLong n = late.get(job);
     return n == null ? 0 : n.get();
   }

@@ -21,7 +21,8 @@ import org.apache.spark.sql.Row;
  * Events to time buckets (an hour by default) keyed by the job's dimensions, with an event-time
  * watermark. Run in update mode, each batch emits the changed buckets with their full values, which
  * the sink MERGEs: replaying a batch rewrites the same numbers. Events behind the watermark are
- * dropped by Spark and counted per job (the driver reads {@code numRowsDroppedByWatermark}).
+ * dropped by Spark and counted per job as Spark counts them: {@code numRowsDroppedByWatermark}, rows
+ * after partial aggregation (late events of one bucket in one partition count once).
  */
 public final class HourlyBuckets {
 

@@ -40,7 +40,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * a light trickle of events, a 10 s trigger) in one driver JVM — start-up time, whether every job keeps
  * its trigger, heap and RSS, threads per job, staleness — and the same 10 jobs as 10 one-job drivers.
  * Each measurement runs in a JVM of its own. Writes docs/benchmarks-scale.png. Run with
- * {@code make bench-scale}; -Dsizes=1,10,50,100 -Dseconds=60.
+ * {@code make bench-scale}, or {@code bin/convoy bench --main dev.convoy.bench.ScaleBenchmark 1,10,50,100 60}.
  */
 public final class ScaleBenchmark {
 
@@ -52,9 +52,17 @@ public final class ScaleBenchmark {
       child(Integer.parseInt(args[1]), Integer.parseInt(args[2]), args[3]);
       return;
     }
-    int seconds = Integer.getInteger("seconds", 60);
+    if (args.length > 0 && args[0].equals("--chart")) { // --chart results.jsonl: redraw from saved results
+      List<JsonNode> saved = new ArrayList<>();
+      for (String line : Files.readAllLines(Path.of(args[1]))) if (!line.isBlank()) saved.add(JSON.readTree(line));
+      chart(saved, Path.of("docs/benchmarks-scale.png"));
+      return;
+    }
+    // Arguments (bin/convoy bench passes them): [sizes, e.g. 1,10,50,100] [seconds per measurement]
+    String sizes = args.length > 0 ? args[0] : System.getProperty("sizes", "1,10,50,100");
+    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : Integer.getInteger("seconds", 60);
     List<JsonNode> one = new ArrayList<>();
-    for (String n : System.getProperty("sizes", "1,10,50,100").split(",")) {
+    for (String n : sizes.split(",")) {
       System.out.printf("one driver, %s jobs: measuring for %d s after start-up…%n", n, seconds);
       one.add(runChildren(1, Integer.parseInt(n.strip()), seconds).getFirst());
       System.out.println("  " + one.getLast());
@@ -115,8 +123,10 @@ public final class ScaleBenchmark {
           """.formatted(work.resolve("cp"), work.resolve("state")));
       for (int i = 0; i < jobs; i++) {
         String stream = "scale-" + run + "-" + i;
-        kinesis.createStream(b -> b.streamName(stream).shardCount(1));
+        createWhenAllowed(kinesis, stream);
         streams.add(stream);
+        // Kinesis (and kinesis-local) allow five streams in CREATING at a time.
+        if (streams.size() % 5 == 0) streams.subList(streams.size() - 5, streams.size()).forEach(s -> Streams.awaitActive(kinesis, s));
         yaml.append("""
               - name: job-%d
                 stream: %s
@@ -177,6 +187,19 @@ public final class ScaleBenchmark {
       }
     }
     System.exit(0);
+  }
+
+  /** Kinesis allows five streams in CREATING per account; drivers measured side by side take turns. */
+  private static void createWhenAllowed(KinesisClient kinesis, String stream) throws InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        kinesis.createStream(b -> b.streamName(stream).shardCount(1));
+        return;
+      } catch (software.amazon.awssdk.services.kinesis.model.LimitExceededException e) {
+        if (attempt == 60) throw e;
+        Thread.sleep(500L + java.util.concurrent.ThreadLocalRandom.current().nextLong(500));
+      }
+    }
   }
 
   /** A light load: 5 events per stream every 5 s. */

@@ -77,6 +77,25 @@ class DriverIT {
   }
 
   @Test
+  void eventsBehindTheWatermarkAreDroppedFromTheBucketsAndCountedPerJob() throws Exception {
+    Map<EventType, String> jobs = jobsFor(EventType.OPENED);
+    ProduceReport onTime = produce(jobs, 300, 0);
+    String withShortWatermark = yaml(jobs, 5, "").replace("trigger: 500ms", "trigger: 500ms\n    aggregation: { watermark: 1h }");
+    try (RunCommand.Running driver = RunCommand.start(ConvoyConfig.parse("test", withShortWatermark, env()), env())) {
+      awaitExact(jobs, onTime);
+      // Now events 48 h older than the newest: behind the 1 h watermark.
+      ProduceReport late = produce(jobs, 120, 0, 1.0);
+      long lateEvents = late.buckets().values().stream().mapToLong(ProduceReport.Counts::late).sum();
+      assertThat(lateEvents).isEqualTo(120);
+      String job = EventType.OPENED.shortName() + "-" + run;
+      // Spark counts dropped rows after partial aggregation: late events of one bucket in one task count once.
+      await().atMost(Duration.ofMinutes(2)).until(() -> driver.driver().status(job).lateRowsDropped() >= late.buckets().size());
+      assertThat(driver.driver().status(job).lateRowsDropped()).isBetween((long) late.buckets().size(), lateEvents);
+      assertThat(totals(jobs)).as("late events are not in the buckets").isEqualTo(expected(jobs, onTime));
+    }
+  }
+
+  @Test
   void aPoisonJobIsRestartedWithBackoffUntilItsBudgetRunsOutAndTheOthersStayExact() throws Exception {
     Map<EventType, String> jobs = jobsFor(EventType.SENT, EventType.CLICKED);
     ProduceReport report = produce(jobs, 600, 0);
@@ -215,11 +234,15 @@ class DriverIT {
   }
 
   private ProduceReport produce(Map<EventType, String> jobs, long count, double malformed) throws Exception {
+    return produce(jobs, count, malformed, 0);
+  }
+
+  private ProduceReport produce(Map<EventType, String> jobs, long count, double malformed, double late) throws Exception {
     Map<EventType, Double> mix = new EnumMap<>(EventType.class);
     jobs.keySet().forEach(t -> mix.put(t, 1.0));
     Instant to = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS).plus(Duration.ofHours(1));
     ProducePlan plan = new ProducePlan(jobs, mix, Optional.of(count), Optional.empty(), 0, ThreadLocalRandom.current().nextLong(),
-        to.minus(Duration.ofHours(3)), to, 0, Duration.ofHours(48), malformed, 200, 80, 3, WireProtocol.COMPACT);
+        to.minus(Duration.ofHours(3)), to, late, Duration.ofHours(48), malformed, 200, 80, 3, WireProtocol.COMPACT);
     try (var proxy = stack.streamProxy()) {
       return new Producer(proxy, p -> {}).run(plan);
     }
