@@ -27,8 +27,9 @@ convoy_java() {
   convoy_build_if_stale || return 1
   local opts
   opts=$(convoy_jvm_opts)
+  # exec: signals (SIGTERM to stop the driver) reach the JVM, not this shell.
   # shellcheck disable=SC2086 # the JVM options are a space-separated list by design
-  "$JAVA_HOME/bin/java" $opts -Dlog4j2.configurationFile="$CONVOY_ROOT/conf/log4j2.properties" ${CONVOY_JAVA_OPTS:-} -cp "$CONVOY_ROOT/target/classes:$(cat "$CONVOY_ROOT/target/classpath.txt")" "$main" "$@"
+  exec "$JAVA_HOME/bin/java" $opts -Dlog4j2.configurationFile="$CONVOY_ROOT/conf/log4j2.properties" ${CONVOY_JAVA_OPTS:-} -cp "$CONVOY_ROOT/target/classes:$(cat "$CONVOY_ROOT/target/classpath.txt")" "$main" "$@"
 }
 
 # convoy_bench <JMH benchmark regex> [JMH args...]: runs JMH benchmarks from the test classes;

@@ -143,15 +143,12 @@ kinesis_up() {
 
 # Stream names and shard counts from the job config: each `stream: NAME` line, with an optional
 # `shards: N` line in the same job (default 2).
+# shellcheck source=bin/lib/config_streams.sh
+source "$CONVOY_ROOT/bin/lib/config_streams.sh"
+
 config_streams() {
   [[ -f $STACK_CONFIG ]] || return 0
-  awk '
-    function flush() { if (name != "") print name ":" (shards == "" ? 2 : shards); name = ""; shards = "" }
-    /^[[:space:]]*-[[:space:]]/ { flush() }
-    /^[[:space:]]*-?[[:space:]]*stream:[[:space:]]*[A-Za-z0-9_.-]+/ { sub(/.*stream:[[:space:]]*/, ""); sub(/[[:space:]#].*/, ""); name = $0 }
-    /^[[:space:]]*shards:[[:space:]]*[0-9]+/ { sub(/.*shards:[[:space:]]*/, ""); sub(/[^0-9].*/, ""); shards = $0 }
-    END { flush() }
-  ' "$STACK_CONFIG" | sort -u
+  config_stream_specs "$STACK_CONFIG"
 }
 
 create_streams() {

@@ -23,8 +23,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 /**
  * Records/s the built-in source reads from kinesis-local into a running query, against the emulator's
  * ceiling: one thread looping GetRecords (limit 10,000) over the same shards. Both read the same
- * records, already in the stream; the source in batches of {@code maxRecordsPerShard} (2,500) per shard, as a
- * query that is behind reads them. Run with {@code make bench-source}; -Drecords=N, -Dshards=N, -Drounds=N.
+ * records, already in the stream; the source with its default batch limit (10,000 records per shard). Run with {@code make bench-source}; -Drecords=N, -Dshards=N, -Drounds=N.
  */
 public final class KinesisSourceBenchmark {
 
@@ -51,19 +50,24 @@ public final class KinesisSourceBenchmark {
           .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2").getOrCreate();
       List<Double> loop = new ArrayList<>();
       List<Double> source = new ArrayList<>();
+      List<Double> steady = new ArrayList<>();
       for (int round = 0; round < rounds; round++) {
         long t0 = System.nanoTime();
         int read = Streams.readAll(kinesis, stream).size();
         if (read != records) throw new IllegalStateException("SDK loop read " + read + " of " + records);
         loop.add(records / seconds(t0));
-        source.add(records / sourceSeconds(spark, stack, stream, records));
-        System.out.printf("round %d: SDK loop %,.0f records/s, convoy-kinesis %,.0f records/s%n", round + 1, loop.getLast(), source.getLast());
+        double[] timed = sourceSeconds(spark, stack, stream, records);
+        source.add(records / timed[0]);
+        steady.add(records / timed[1]);
+        System.out.printf("round %d: SDK loop %,.0f records/s, convoy-kinesis %,.0f records/s from start(), %,.0f from its first trigger%n",
+            round + 1, loop.getLast(), source.getLast(), steady.getLast());
       }
       spark.stop();
       double l = median(loop);
       double s = median(source);
-      System.out.printf("%nmedian of %d rounds: SDK GetRecords loop %,.0f records/s; convoy-kinesis %,.0f records/s = %.0f%% of the ceiling%n",
-          rounds, l, s, 100 * s / l);
+      double t = median(steady);
+      System.out.printf("%nmedian of %d rounds: SDK GetRecords loop %,.0f records/s; convoy-kinesis %,.0f records/s = %.0f%% of the ceiling "
+          + "(%,.0f = %.0f%% from the query's first trigger, without query start-up)%n", rounds, l, s, 100 * s / l, t, 100 * t / l);
     } finally {
       try (KinesisClient kinesis = stack.kinesis()) {
         Streams.deleteQuietly(kinesis, stream);
@@ -71,15 +75,18 @@ public final class KinesisSourceBenchmark {
     }
   }
 
-  /** From the query's start to the last record counted by its sink, TRIM_HORIZON on a fresh checkpoint. */
-  private static double sourceSeconds(SparkSession spark, LocalStack stack, String stream, int records) throws Exception {
+  /**
+   * From the query's start to the last record counted by its sink, TRIM_HORIZON on a fresh checkpoint;
+   * and the same from the first trigger's start (Spark's query start-up excluded).
+   */
+  private static double[] sourceSeconds(SparkSession spark, LocalStack stack, String stream, int records) throws Exception {
     AtomicLong seen = new AtomicLong();
     Path checkpoint = Files.createTempDirectory("convoy-bench-source");
     long t0 = System.nanoTime();
     StreamingQuery q = spark.readStream().format(KinesisSourceProvider.SHORT_NAME)
         .option("streamName", stream).option("endpointUrl", stack.kinesisEndpoint().toString())
         .option("region", stack.region().id()).option("startingPosition", "TRIM_HORIZON")
-        .option("maxRecordsPerShard", Integer.getInteger("maxRecordsPerShard", 2_500))
+        .option("maxRecordsPerShard", Integer.getInteger("maxRecordsPerShard", 10_000))
         .load().writeStream()
         .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (df, id) -> seen.addAndGet(df.count()))
         .option("checkpointLocation", checkpoint.toString()).trigger(Trigger.ProcessingTime(0)).start();
@@ -89,11 +96,13 @@ public final class KinesisSourceBenchmark {
       Thread.onSpinWait();
     }
     double s = seconds(t0);
+    long end = System.currentTimeMillis();
     q.stop();
+    long firstTrigger = java.time.Instant.parse(q.recentProgress()[0].timestamp()).toEpochMilli();
     for (var p : q.recentProgress()) {
       if (p.numInputRows() > 0) System.out.printf("  batch %d: %,d rows, %s%n", p.batchId(), p.numInputRows(), p.durationMs());
     }
-    return s;
+    return new double[] {s, (end - firstTrigger) / 1e3};
   }
 
   private static double seconds(long startNanos) {
