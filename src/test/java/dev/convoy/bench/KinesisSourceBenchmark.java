@@ -23,7 +23,8 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 /**
  * Records/s the built-in source reads from kinesis-local into a running query, against the emulator's
  * ceiling: one thread looping GetRecords (limit 10,000) over the same shards. Both read the same
- * records, already in the stream; the source with its default batch limit (10,000 records per shard). Run with {@code make bench-source}; -Drecords=N, -Dshards=N, -Drounds=N.
+ * records, already in the stream; the source in batches of {@code maxRecordsPerShard} (2,500) per shard, as a
+ * query that is behind reads them. Run with {@code make bench-source}; -Drecords=N, -Dshards=N, -Drounds=N.
  */
 public final class KinesisSourceBenchmark {
 
@@ -86,7 +87,7 @@ public final class KinesisSourceBenchmark {
     StreamingQuery q = spark.readStream().format(KinesisSourceProvider.SHORT_NAME)
         .option("streamName", stream).option("endpointUrl", stack.kinesisEndpoint().toString())
         .option("region", stack.region().id()).option("startingPosition", "TRIM_HORIZON")
-        .option("maxRecordsPerShard", Integer.getInteger("maxRecordsPerShard", 10_000))
+        .option("maxRecordsPerShard", Integer.getInteger("maxRecordsPerShard", 2_500))
         .load().writeStream()
         .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (df, id) -> seen.addAndGet(df.count()))
         .option("checkpointLocation", checkpoint.toString()).trigger(Trigger.ProcessingTime(0)).start();
@@ -97,6 +98,11 @@ public final class KinesisSourceBenchmark {
     }
     double s = seconds(t0);
     long end = System.currentTimeMillis();
+    // The last batch's progress is posted just after its sink returns.
+    while (q.recentProgress().length == 0) {
+      if (System.nanoTime() > deadline) throw new IllegalStateException("no query progress was reported");
+      Thread.onSpinWait();
+    }
     q.stop();
     long firstTrigger = java.time.Instant.parse(q.recentProgress()[0].timestamp()).toEpochMilli();
     for (var p : q.recentProgress()) {
