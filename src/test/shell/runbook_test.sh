@@ -16,7 +16,7 @@ export CONVOY_STATE_DIR=$work/state
 run_id=$$
 cat >"$work/jobs.yaml" <<YAML
 checkpointRoot: $work/checkpoints
-kinesis: { region: us-east-1, endpointUrl: "\${CONVOY_KINESIS_ENDPOINT}", startingPosition: LATEST }
+kinesis: { region: us-east-1, endpointUrl: "\${CONVOY_KINESIS_ENDPOINT}", startingPosition: TRIM_HORIZON }
 redshift: { url: "\${CONVOY_REDSHIFT_URL}" }
 spark: { spark.master: "local[2]", spark.ui.enabled: "false" }
 control: { port: 0, stateDir: $work/state }
@@ -68,6 +68,18 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$url/jobs/rb-sent/stop")
 [[ $code == 401 ]] || fail "POST without a token answered $code, not 401"
 if out=$(bin/convoy stop no-such-job 2>&1); then fail "stopping an unknown job succeeded"; fi
 grep -q "no job named 'no-such-job'" <<<"$out" || fail "unknown job not named: $out"
+
+# The runbook's SQL, against the stand-in (the same statements on Redshift), once a batch is in.
+bin/convoy produce --stream sent=convoy-email-sent --mix sent=1 --count 40 --quiet >/dev/null || fail "produce failed"
+psql_bin=$(command -v psql || echo /usr/lib/postgresql/15/bin/psql)
+sql() { PGPASSWORD=$CONVOY_REDSHIFT_PASSWORD "$psql_bin" -h 127.0.0.1 -p "${CONVOY_PG_PORT:-15432}" -U "$CONVOY_REDSHIFT_USER" -d convoy -Atc "$1"; }
+await_output '.' sql "SELECT MAX(batch_id) FROM convoy_batches WHERE job = 'rb-sent' AND target_table NOT LIKE '%convoy_dead_letters';" >/dev/null
+sql "SELECT job, target_table, MAX(batch_id), MAX(committed_at) FROM convoy_batches WHERE target_table NOT LIKE '%convoy_dead_letters' GROUP BY job, target_table;" | grep -q '^rb-sent|runbook_' || fail "ledger query"
+sql "SELECT job, COUNT(*) FROM convoy_dead_letters WHERE payload_part = 0 GROUP BY job;" >/dev/null || fail "dead-letter query"
+sql "SELECT error, COUNT(*) FROM convoy_dead_letters WHERE job = 'rb-sent' GROUP BY error;" >/dev/null || fail "dead-letter errors query"
+dupes=$(sql "SELECT job, target_table, batch_id, COUNT(*) FROM convoy_batches GROUP BY job, target_table, batch_id HAVING COUNT(*) > 1;")
+[[ -z $dupes ]] || fail "a batch is twice in the ledger: $dupes"
+curl -fsS "$url/jobs/rb-sent" | grep -q '"name" : "rb-sent"' || fail "GET /jobs/rb-sent"
 
 kill -TERM "$driver"
 rc=0
