@@ -136,15 +136,13 @@ public record ConvoyConfig(int maxConcurrentJobs, Map<String, String> spark, Red
   private static RedshiftSettings redshift(ConfigTree t) {
     String url = t.requiredString("url");
     ConfigTree c = t.child("credentials", "redshift credentials");
-    RedshiftSettings.Credentials credentials;
-    if (c.has("secret")) credentials = new RedshiftSettings.Credentials.Secret(c.string("secret", null));
-    else if ("true".equals(c.string("iam", "false"))) credentials = new RedshiftSettings.Credentials.Iam();
-    else credentials = new RedshiftSettings.Credentials.Environment(c.string("userVariable", "CONVOY_REDSHIFT_USER"),
-          c.string("passwordVariable", "CONVOY_REDSHIFT_PASSWORD"));
-    c.string("secret", null);
-    c.string("iam", null);
-    c.string("userVariable", null);
-    c.string("passwordVariable", null);
+    String secret = c.string("secret", null);
+    boolean iam = "true".equals(c.string("iam", "false"));
+    String userVariable = c.string("userVariable", "CONVOY_REDSHIFT_USER");
+    String passwordVariable = c.string("passwordVariable", "CONVOY_REDSHIFT_PASSWORD");
+    RedshiftSettings.Credentials credentials = secret != null ? new RedshiftSettings.Credentials.Secret(secret)
+        : iam ? new RedshiftSettings.Credentials.Iam()
+        : new RedshiftSettings.Credentials.Environment(userVariable, passwordVariable);
     c.done();
     t.done();
     try {

@@ -10,7 +10,6 @@ import dev.convoy.transform.DecodeEvents;
 import dev.convoy.transform.HourlyBuckets;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
 
 /** Builds the configured jobs from the same stages a coded job uses. */

@@ -1,9 +1,7 @@
 package dev.convoy.source.kinesis;
 
-import dev.convoy.source.kinesis.proxy.KinesisAccessException;
 import dev.convoy.source.kinesis.proxy.StreamProxy;
 import dev.convoy.source.kinesis.proxy.StreamProxy.Position;
-import dev.convoy.source.kinesis.proxy.StreamProxy.ReceivedRecord;
 import dev.convoy.source.kinesis.proxy.StreamProxy.Shard;
 import java.io.IOException;
 import java.io.InputStream;
@@ -96,7 +94,7 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
         case KinesisSourceOptions.StartingPosition.AtTimestamp a -> new Position.AtTimestamp(a.timestamp());
       };
       SortedMap<String, ShardState> shards = new TreeMap<>();
-      for (Shard shard : listShards()) shards.put(shard.shardId(), new ShardState(shard.shardId(), shard.parents(), start, false));
+      for (Shard shard : reader.shards()) shards.put(shard.shardId(), new ShardState(shard.shardId(), shard.parents(), start, false));
       KinesisOffset initial = new KinesisOffset(shards);
       Path tmp = new Path(checkpointLocation, INITIAL_OFFSET_FILE + ".tmp");
       try (OutputStream out = fs.create(tmp, true)) {
@@ -151,7 +149,7 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
 
   /** New shards (children of a split or merge) join from their start; finished shards the stream no longer lists retire. */
   private SortedMap<String, ShardState> discover(KinesisOffset start) {
-    List<Shard> listed = listShards();
+    List<Shard> listed = reader.shards();
     SortedMap<String, ShardState> next = new TreeMap<>(start.shards());
     var listedIds = listed.stream().map(Shard::shardId).collect(java.util.stream.Collectors.toSet());
     next.values().removeIf(s -> s.finished() && !listedIds.contains(s.shardId()));
@@ -159,22 +157,6 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
       next.putIfAbsent(shard.shardId(), new ShardState(shard.shardId(), shard.parents(), new Position.TrimHorizon(), false));
     }
     return next;
-  }
-
-  private List<Shard> listShards() {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return proxy.shards(options.streamName());
-      } catch (KinesisAccessException e) {
-        if (!e.retryable() || attempt > options.maxRetries()) throw e;
-        try {
-          Thread.sleep(ShardReader.backoff(attempt));
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw e;
-        }
-      }
-    }
   }
 
   private record ReadAhead(Position from, Future<ShardReader.Result> read) {}

@@ -95,6 +95,11 @@ final class ShardReader {
     }
   }
 
+  /** The stream's shards, with the same throttling retries as the reads. */
+  List<StreamProxy.Shard> shards() {
+    return withRetries(() -> proxy.shards(options.streamName()));
+  }
+
   private String iterator(String shardId, Position position) {
     return withRetries(() -> proxy.iterator(options.streamName(), shardId, position));
   }
