@@ -81,7 +81,7 @@ public final class ControlCommand {
       out.append(String.format("%-18s %-10s %6d %-20s %9.1f %9.1f %8d %8d %6d %6d %4d  %s%n", j.path("name").asText(), j.path("state").asText(),
           j.path("lastBatchId").asLong(), j.path("lastBatchTime").asText("-").replace(".000Z", "Z"), j.path("inputRowsPerSecond").asDouble(),
           j.path("processedRowsPerSecond").asDouble(), j.path("batchDurationMs").asLong(), j.path("sourceLagMs").asLong(),
-          j.path("lateRowsDropped").asLong(), j.path("deadLetters").asLong(), j.path("restarts").asInt(),
+          j.path("lateEvents").asLong(), j.path("deadLetters").asLong(), j.path("restarts").asInt(),
           j.path("lastError").isNull() ? "" : j.path("lastError").asText()));
     }
     return out.toString();

@@ -10,25 +10,25 @@ import dev.convoy.transform.DecodeEvents;
 import dev.convoy.transform.HourlyBuckets;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.util.LongAccumulator;
+import java.util.function.Function;
 
 /** Builds the configured jobs from the same stages a coded job uses. */
 public final class ConfiguredJobs {
 
   private ConfiguredJobs() {}
 
-  /** @param deadLetters where each job's dead-letter count goes (one accumulator per job) */
+  /** @param counters where each job's dead-letter and late-event counts go (one pair per job) */
   public static List<Job> from(ConvoyConfig config, SourceSelection sources, Map<String, String> env,
-                               java.util.function.Function<String, LongAccumulator> deadLetters) {
+                               Function<String, JobCounters> counters) {
     Warehouse warehouse = new RedshiftWarehouse(config.redshift(), env);
-    return config.jobs().stream().map(j -> of(j, config, sources, warehouse, deadLetters.apply(j.name()))).toList();
+    return config.jobs().stream().map(j -> of(j, config, sources, warehouse, counters.apply(j.name()))).toList();
   }
 
-  public static Job of(JobConfig j, ConvoyConfig config, SourceSelection sources, Warehouse warehouse, LongAccumulator deadLetters) {
+  public static Job of(JobConfig j, ConvoyConfig config, SourceSelection sources, Warehouse warehouse, JobCounters counters) {
     SourceSelection.Resolved source = sources.resolve(j.source(), j.sourceOptions());
-    HourlyBuckets buckets = new HourlyBuckets(j.aggregation());
+    HourlyBuckets buckets = new HourlyBuckets(j.aggregation(), counters.lateEvents());
     DecodeEvents decode = new DecodeEvents(j.name(), j.eventType(), j.wireProtocol(), config.redshift(),
-        j.table(), deadLetters);
+        j.table(), counters.deadLetters());
     Job.Sink sink = new PreparedWithDeadLetters(new BucketSink(warehouse, j.name(), buckets.table(j.table())),
         new DeadLetterSink(new dev.convoy.sink.UpsertSink(warehouse, j.name(), DeadLetterSink.spec(j.table()))));
     return new Job(j.name(),

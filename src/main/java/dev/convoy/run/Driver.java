@@ -1,6 +1,7 @@
 package dev.convoy.run;
 
 import dev.convoy.job.Job;
+import dev.convoy.job.JobCounters;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +13,7 @@ import java.util.NoSuchElementException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.function.ToLongFunction;
+import java.util.function.Function;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
@@ -29,14 +30,14 @@ public final class Driver implements AutoCloseable {
   private final Map<String, Job> jobs = new LinkedHashMap<>();
   private final ProgressTracker progress = new ProgressTracker();
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-  private final ToLongFunction<String> deadLetters;
+  private final Function<String, JobCounters> counters;
 
   /**
-   * @param deadLetters a job's dead-letter count so far (the accumulators the decode stages add to)
+   * @param counters a job's dead-letter and late-event counters (the accumulators its stages add to)
    */
-  public Driver(SparkSession spark, List<Job> jobs, int maxConcurrentJobs, ToLongFunction<String> deadLetters) {
+  public Driver(SparkSession spark, List<Job> jobs, int maxConcurrentJobs, Function<String, JobCounters> counters) {
     this.spark = spark;
-    this.deadLetters = deadLetters;
+    this.counters = counters;
     Semaphore slots = new Semaphore(maxConcurrentJobs, true);
     for (Job job : jobs) {
       this.jobs.put(job.name(), job);
@@ -83,12 +84,14 @@ public final class Driver implements AutoCloseable {
   private JobStatus status(JobRunner r) {
     ProgressTracker.Snapshot s = progress.latest(r.name());
     StreamingQueryProgress p = s == null ? null : s.progress();
+    JobCounters counted = counters.apply(r.name());
     return new JobStatus(r.name(), r.state(), r.name(),
         p == null ? -1 : p.batchId(), p == null ? null : p.timestamp(),
         p == null ? 0 : finite(p.inputRowsPerSecond()), p == null ? 0 : finite(p.processedRowsPerSecond()),
         p == null || p.durationMs().get("triggerExecution") == null ? 0 : p.durationMs().get("triggerExecution"),
         p == null ? null : p.eventTime().get("watermark"),
-        s == null ? 0 : s.sourceLagMs(), progress.lateRowsDropped(r.name()), deadLetters.applyAsLong(r.name()),
+        s == null ? 0 : s.sourceLagMs(), counted.lateEvents().value(), progress.lateRowsDropped(r.name()),
+        counted.deadLetters().value(),
         r.restarts(), r.lastError());
   }
 

@@ -165,7 +165,10 @@ final class JobRunner {
     return out.writeStream().queryName(job.name()).outputMode("update")
         .trigger(Trigger.ProcessingTime(job.settings().trigger().toMillis()))
         .option("checkpointLocation", job.settings().checkpoint())
-        .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (batch, id) -> sink.write(batch, id))
+        .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (batch, id) -> {
+          LateEventWatermark.publish(session);
+          sink.write(batch, id);
+        })
         .start();
   }
 

@@ -2,10 +2,12 @@ package dev.convoy.run;
 
 /**
  * What {@code GET /jobs} shows for one job. Rates are rows per second of the last batch; {@code sourceLagMs}
- * is the source's largest millisBehindLatest; {@code lateRowsDropped} is Spark's count of rows the
- * aggregation dropped behind the watermark since the driver started — counted after partial
- * aggregation, so at least one per late bucket and partition and at most the number of late events; {@code deadLetters} were written to the dead-letter table by this driver.
+ * is the source's largest millisBehindLatest. Counts are since this driver started: {@code lateEvents}
+ * is the events dropped behind the watermark, one per event; {@code lateRowsDropped} is Spark's own
+ * {@code numRowsDroppedByWatermark}, rows after partial aggregation (a cross-check: non-zero only when
+ * {@code lateEvents} is); {@code deadLetters} were written to the dead-letter table.
  */
 public record JobStatus(String name, JobState state, String pool, long lastBatchId, String lastBatchTime,
                         double inputRowsPerSecond, double processedRowsPerSecond, long batchDurationMs, String watermark,
-                        long sourceLagMs, long lateRowsDropped, long deadLetters, int restarts, String lastError) {}
+                        long sourceLagMs, long lateEvents, long lateRowsDropped, long deadLetters, int restarts,
+                        String lastError) {}

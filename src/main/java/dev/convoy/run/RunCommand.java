@@ -7,6 +7,7 @@ import dev.convoy.config.JobConfig;
 import dev.convoy.control.ControlServer;
 import dev.convoy.job.ConfiguredJobs;
 import dev.convoy.job.Job;
+import dev.convoy.job.JobCounters;
 import dev.convoy.source.SourceSelection;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.util.LongAccumulator;
 
 /**
  * {@code bin/convoy run --config FILE}: the driver, until SIGTERM or SIGINT. Exit code 0 when every job
@@ -105,10 +105,10 @@ public final class RunCommand {
     Path stateDir = config.control().stateDir();
     SparkSession spark = SparkSession.builder().config(Driver.sparkConf(config.spark(), pools, stateDir)).getOrCreate();
     try {
-      Map<String, LongAccumulator> deadLetters = new ConcurrentHashMap<>();
-      for (JobConfig j : config.jobs()) deadLetters.put(j.name(), spark.sparkContext().longAccumulator("dead letters of " + j.name()));
-      List<Job> jobs = ConfiguredJobs.from(config, SourceSelection.onClasspath(), env, deadLetters::get);
-      Driver driver = new Driver(spark, jobs, config.maxConcurrentJobs(), name -> deadLetters.get(name).value());
+      Map<String, JobCounters> counters = new ConcurrentHashMap<>();
+      for (JobConfig j : config.jobs()) counters.put(j.name(), JobCounters.register(spark.sparkContext(), j.name()));
+      List<Job> jobs = ConfiguredJobs.from(config, SourceSelection.onClasspath(), env, counters::get);
+      Driver driver = new Driver(spark, jobs, config.maxConcurrentJobs(), counters::get);
       driver.start();
       String token = env.get(config.control().tokenVariable());
       if (token == null || token.isBlank()) token = HexFormat.of().formatHex(new SecureRandom().generateSeed(24));

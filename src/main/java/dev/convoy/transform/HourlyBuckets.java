@@ -16,20 +16,22 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.util.LongAccumulator;
 
 /**
  * Events to time buckets (an hour by default) keyed by the job's dimensions, with an event-time
  * watermark. Run in update mode, each batch emits the changed buckets with their full values, which
  * the sink MERGEs: replaying a batch rewrites the same numbers. Events behind the watermark are
- * dropped by Spark and counted per job as Spark counts them: {@code numRowsDroppedByWatermark}, rows
- * after partial aggregation (late events of one bucket in one partition count once).
+ * dropped by Spark and counted one by one by {@link LateEvents} before the aggregation.
  */
 public final class HourlyBuckets {
 
   private final JobConfig.Aggregation aggregation;
+  private final LateEvents late;
 
-  public HourlyBuckets(JobConfig.Aggregation aggregation) {
+  public HourlyBuckets(JobConfig.Aggregation aggregation, LongAccumulator lateEvents) {
     this.aggregation = aggregation;
+    this.late = new LateEvents(aggregation.window(), lateEvents);
   }
 
   public Dataset<Row> apply(Dataset<Row> events) {
@@ -44,7 +46,7 @@ public final class HourlyBuckets {
     out.add(col("bucket.start").as("bucket_start"));
     aggregation.dimensions().forEach(d -> out.add(col(d.column())));
     aggregation.metrics().forEach(m -> out.add(col(m.column())));
-    return events.withWatermark("event_time", aggregation.watermark().toMillis() + " milliseconds")
+    return late.count(events, "event_time").withWatermark("event_time", aggregation.watermark().toMillis() + " milliseconds")
         .groupBy(keys.toArray(org.apache.spark.sql.Column[]::new))
         .agg(measures.getFirst(), measures.subList(1, measures.size()).toArray(org.apache.spark.sql.Column[]::new))
         .select(out.toArray(org.apache.spark.sql.Column[]::new));

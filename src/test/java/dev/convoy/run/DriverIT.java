@@ -22,6 +22,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -67,6 +68,7 @@ class DriverIT {
       assertThat(driver.driver().status()).allSatisfy(s -> {
         assertThat(s.state()).isEqualTo(JobState.RUNNING);
         assertThat(s.lastBatchId()).isGreaterThanOrEqualTo(0);
+        assertThat(s.lateEvents()).as("no event is behind a 24 h watermark").isZero();
       });
       long malformed = report.malformed().values().stream().mapToLong(Long::longValue).sum();
       assertThat(malformed).isPositive();
@@ -77,21 +79,41 @@ class DriverIT {
   }
 
   @Test
-  void eventsBehindTheWatermarkAreDroppedFromTheBucketsAndCountedPerJob() throws Exception {
+  void eventsBehindTheWatermarkAreDroppedFromTheBucketsAndCountedOneByOnePerJob() throws Exception {
     Map<EventType, String> jobs = jobsFor(EventType.OPENED);
-    ProduceReport onTime = produce(jobs, 300, 0);
+    Instant to = Instant.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
+    Instant firstHour = to.minus(Duration.ofHours(3));
+    ProduceReport onTime = produce(jobs, 300, 0, 0, to);
     String withShortWatermark = yaml(jobs, 5, "").replace("trigger: 500ms", "trigger: 500ms\n    aggregation: { watermark: 1h }");
     try (RunCommand.Running driver = RunCommand.start(ConvoyConfig.parse("test", withShortWatermark, env()), env())) {
       awaitExact(jobs, onTime);
-      // Now events 48 h older than the newest: behind the 1 h watermark.
-      ProduceReport late = produce(jobs, 120, 0, 1.0);
+      // The watermark is now the newest event (in the last hour) minus 1 h. Events 48 h older are behind it.
+      ProduceReport late = produce(jobs, 120, 0, 1.0, to);
       long lateEvents = late.buckets().values().stream().mapToLong(ProduceReport.Counts::late).sum();
       assertThat(lateEvents).isEqualTo(120);
       String job = EventType.OPENED.shortName() + "-" + run;
-      // Spark counts dropped rows after partial aggregation: late events of one bucket in one task count once.
-      await().atMost(Duration.ofMinutes(2)).until(() -> driver.driver().status(job).lateRowsDropped() >= late.buckets().size());
-      assertThat(driver.driver().status(job).lateRowsDropped()).isBetween((long) late.buckets().size(), lateEvents);
+      await().atMost(Duration.ofMinutes(2)).until(() -> driver.driver().status(job).lateEvents() >= lateEvents);
+      // Every late event once: Spark's own metric counts rows after partial aggregation, so it is lower.
+      await().atMost(Duration.ofMinutes(1)).until(() -> driver.driver().status(job).lateRowsDropped() >= late.buckets().size());
+      JobStatus status = driver.driver().status(job);
+      assertThat(status.lateEvents()).isEqualTo(lateEvents);
+      assertThat(status.lateRowsDropped()).isBetween((long) late.buckets().size(), lateEvents);
       assertThat(totals(jobs)).as("late events are not in the buckets").isEqualTo(expected(jobs, onTime));
+
+      // At the boundary: more events over the same three hours. The first hour's window has ended at
+      // or before the watermark, so all its events are late; the second hour's window ends after it,
+      // so its events count even where the event time itself is behind the watermark.
+      ProduceReport more = produce(jobs, 300, 0, 0, to);
+      long behind = more.buckets().entrySet().stream().filter(e -> e.getKey().hour().equals(firstHour))
+          .mapToLong(e -> e.getValue().onTime()).sum();
+      assertThat(behind).isPositive();
+      Map<String, Long> expected = expected(jobs, onTime);
+      expected(jobs, more).forEach((bucket, n) -> {
+        if (!bucket.endsWith(" " + firstHour)) expected.merge(bucket, n, Long::sum);
+      });
+      awaitExact(jobs, expected);
+      await().atMost(Duration.ofMinutes(1)).until(() -> driver.driver().status(job).lateEvents() >= lateEvents + behind);
+      assertThat(driver.driver().status(job).lateEvents()).isEqualTo(lateEvents + behind);
     }
   }
 
@@ -234,13 +256,13 @@ class DriverIT {
   }
 
   private ProduceReport produce(Map<EventType, String> jobs, long count, double malformed) throws Exception {
-    return produce(jobs, count, malformed, 0);
+    return produce(jobs, count, malformed, 0, Instant.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1)));
   }
 
-  private ProduceReport produce(Map<EventType, String> jobs, long count, double malformed, double late) throws Exception {
+  /** Events in the three hours before {@code to}, a {@code late} share of them 48 h before that. */
+  private ProduceReport produce(Map<EventType, String> jobs, long count, double malformed, double late, Instant to) throws Exception {
     Map<EventType, Double> mix = new EnumMap<>(EventType.class);
     jobs.keySet().forEach(t -> mix.put(t, 1.0));
-    Instant to = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS).plus(Duration.ofHours(1));
     ProducePlan plan = new ProducePlan(jobs, mix, Optional.of(count), Optional.empty(), 0, ThreadLocalRandom.current().nextLong(),
         to.minus(Duration.ofHours(3)), to, late, Duration.ofHours(48), malformed, 200, 80, 3, WireProtocol.COMPACT);
     try (var proxy = stack.streamProxy()) {
@@ -273,7 +295,10 @@ class DriverIT {
   }
 
   private void awaitExact(Map<EventType, String> jobs, ProduceReport report) throws Exception {
-    Map<String, Long> expected = expected(jobs, report);
+    awaitExact(jobs, expected(jobs, report));
+  }
+
+  private void awaitExact(Map<EventType, String> jobs, Map<String, Long> expected) throws Exception {
     await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() -> totals(jobs).equals(expected));
     assertThat(totals(jobs)).isEqualTo(expected);
   }

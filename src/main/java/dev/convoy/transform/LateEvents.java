@@ -1,0 +1,77 @@
+package dev.convoy.transform;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.udf;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import org.apache.spark.TaskContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * Counts, event by event, what a windowed aggregation will drop behind its watermark. Spark's own
+ * metric ({@code numRowsDroppedByWatermark}) counts rows after partial aggregation, so it cannot say
+ * how many events were left out. This stage sits before the aggregation, lets every event through,
+ * and applies Spark's rule: an event is late when its window's end is at or before the watermark
+ * Spark uses for late events in this batch. The driver publishes that watermark as the local property
+ * {@link #WATERMARK_PROPERTY} before the batch runs; without it nothing is counted.
+ *
+ * <p>Task retries re-run the stage, so a retried task can count its late events twice (an
+ * accumulator's usual caveat); replays after a restart count again in the new driver only.
+ */
+public final class LateEvents {
+
+  /** Local property carrying Spark's late-event watermark (epoch millis) of the running batch. */
+  public static final String WATERMARK_PROPERTY = "convoy.lateEventsWatermarkMs";
+
+  private final long windowMs;
+  private final LongAccumulator counter;
+
+  public LateEvents(Duration window, LongAccumulator counter) {
+    this.windowMs = window.toMillis();
+    this.counter = counter;
+  }
+
+  /** The events unchanged, each late one counted once per execution of the task. */
+  public Dataset<Row> count(Dataset<Row> events, String eventTime) {
+    // Nondeterministic, so the optimizer neither drops this always-true filter nor moves it.
+    return events.filter(udf(new Behind(windowMs, counter), DataTypes.BooleanType).asNondeterministic().apply(col(eventTime)));
+  }
+
+  /** The end of the tumbling window holding {@code eventMillis}, as Spark aligns windows (from the epoch). */
+  static long windowEnd(long eventMillis, long windowMs) {
+    return eventMillis - Math.floorMod(eventMillis, windowMs) + windowMs;
+  }
+
+  /** Always true; counts the late events it sees. One copy per task, so its cache needs no locking. */
+  private static final class Behind implements UDF1<Timestamp, Boolean> {
+    private final long windowMs;
+    private final LongAccumulator counter;
+    private transient TaskContext task;
+    private transient long watermarkMs;
+
+    Behind(long windowMs, LongAccumulator counter) {
+      this.windowMs = windowMs;
+      this.counter = counter;
+    }
+
+    @Override
+    public Boolean call(Timestamp eventTime) {
+      TaskContext current = TaskContext.get();
+      if (current != task) {
+        // Read once per task: the property lookup is a synchronized Hashtable get.
+        task = current;
+        String published = current == null ? null : current.getLocalProperty(WATERMARK_PROPERTY);
+        watermarkMs = published == null ? Long.MIN_VALUE : Long.parseLong(published);
+      }
+      if (eventTime != null && watermarkMs != Long.MIN_VALUE && windowEnd(eventTime.getTime(), windowMs) <= watermarkMs) {
+        counter.add(1);
+      }
+      return Boolean.TRUE;
+    }
+  }
+}
