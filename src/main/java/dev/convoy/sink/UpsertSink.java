@@ -227,7 +227,8 @@ public final class UpsertSink implements AutoCloseable {
     return target.keys().stream().map(k -> t + "." + k.name() + " = " + STAGE + "." + k.name()).collect(Collectors.joining(" AND "));
   }
 
-  String mergeSql() {
+  /** The MERGE from the staging table into the target that each batch runs. */
+  public String mergeSql() {
     String columns = target.columns().stream().map(col -> col.name().value()).collect(Collectors.joining(", "));
     String values = target.columns().stream().map(col -> STAGE + "." + col.name()).collect(Collectors.joining(", "));
     // Redshift requires both clauses; with only key columns, "update" rewrites a key with itself.

@@ -2,64 +2,130 @@ package dev.convoy.bench;
 
 import dev.convoy.sink.Column;
 import dev.convoy.sink.ColumnType;
+import dev.convoy.sink.RetryPolicy;
 import dev.convoy.sink.TableName;
 import dev.convoy.sink.TableSpec;
 import dev.convoy.sink.UpsertSink;
 import dev.convoy.testing.LocalStack;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Upsert throughput through PgBouncer with redshift-jdbc42 on the local stack, per batch size:
- * each batch half updates existing buckets, half inserts new ones (as an hourly job's batches do).
- * A harness rather than JMH: every batch is a real transaction, measured whole. Run with
- * {@code make bench-sink} (needs {@code bin/convoy stack up}).
+ * each batch half updates the previous batch's buckets, half inserts new ones, spread over 24 hours.
+ * A harness rather than JMH: every batch is a real transaction, measured whole.
+ *
+ * <p>Beside the sink, the same batches run as the warehouse's own work alone: the staging table filled
+ * by {@code INSERT … SELECT generate_series} on the server, then the same MERGE, so no row crosses the
+ * wire. That is the stand-in's ceiling for this statement; the sink cannot be faster.
+ * Run with {@code make bench-sink}, or {@code bin/convoy bench --main dev.convoy.bench.SinkBenchmark 100000}.
  */
 public final class SinkBenchmark {
 
+  private static final Instant FIRST_HOUR = Instant.parse("2026-11-24T00:00:00Z");
+
   public static void main(String[] args) throws Exception {
     LocalStack stack = LocalStack.fromEnvironment();
-    System.out.printf("%-10s %8s %12s %14s%n", "batch", "batches", "rows", "rows/s");
-    for (int size : Integer.getInteger("only", 0) > 0 ? new int[] {Integer.getInteger("only")} : new int[] {100, 10_000, 100_000}) {
+    int[] sizes = args.length > 0 ? Arrays.stream(args).mapToInt(Integer::parseInt).toArray() : new int[] {100, 10_000, 100_000};
+    System.out.printf("%-8s %8s %14s %14s %7s   %s%n", "batch", "batches", "sink rows/s", "server rows/s", "ratio",
+        "sink ms per batch: staging (ledger check, temp table, inserts) | count + MERGE | ledger + commit");
+    for (int size : sizes) {
       int batches = size == 100 ? 300 : size == 10_000 ? 30 : 8;
       int warmup = Math.max(2, batches / 5);
-      String table = "bench_upsert_" + size;
-      TableSpec spec = new TableSpec(TableName.parse("bench", table), List.of(
-          Column.key("bucket_start", ColumnType.TIMESTAMP), Column.key("email_id", ColumnType.varchar(64)),
-          Column.key("campaign_id", ColumnType.varchar(64)), Column.value("events", ColumnType.BIGINT),
-          Column.value("subscribers", ColumnType.BIGINT)));
-      try (Connection c = stack.redshift(); Statement s = c.createStatement()) {
-        s.execute("DROP TABLE IF EXISTS " + table);
-        s.execute("DELETE FROM convoy_batches WHERE target_table = '" + table + "'");
-      } catch (Exception firstRun) {
-        // the ledger does not exist before the first sink prepared it
-      }
-      try (UpsertSink sink = new UpsertSink(stack.warehouse(), "bench", spec)) {
-        sink.prepare();
-        long rows = 0;
-        long start = 0;
-        Instant hour = Instant.parse("2026-11-24T00:00:00Z");
-        for (int b = 0; b < warmup + batches; b++) {
-          if (b == warmup) { start = System.nanoTime(); rows = 0; }
-          List<Object[]> batch = new ArrayList<>(size);
-          for (int i = 0; i < size; i++) {
-            // Half the keys repeat the previous batch's (updates), half are new (inserts).
-            long key = (long) b * size / 2 + i;
-            batch.add(new Object[] {hour.plus(Duration.ofHours(key % 24)), "email-" + key, "campaign-" + (key % 50), (long) b, (long) i});
-          }
-          sink.upsert(b, batch);
-          rows += size;
+      double[] steps = new double[3];
+      double sink = sink(stack, size, warmup, batches, steps);
+      double server = server(stack, size, warmup, batches);
+      System.out.printf("%-8d %8d %,14.0f %,14.0f %6.0f%%   %.1f | %.1f | %.1f%n", size, batches, sink, server,
+          100 * sink / server, steps[0], steps[1], steps[2]);
+    }
+  }
+
+  private static TableSpec spec(String table) {
+    return new TableSpec(TableName.parse("bench", table), List.of(
+        Column.key("bucket_start", ColumnType.TIMESTAMP), Column.key("email_id", ColumnType.varchar(64)),
+        Column.key("campaign_id", ColumnType.varchar(64)), Column.value("events", ColumnType.BIGINT),
+        Column.value("subscribers", ColumnType.BIGINT)));
+  }
+
+  /** Rows per second through {@link UpsertSink}; {@code steps} gets the mean ms per batch of its three parts. */
+  private static double sink(LocalStack stack, int size, int warmup, int batches, double[] steps) throws Exception {
+    String table = "bench_upsert_" + size;
+    fresh(stack, table, true);
+    long[] stepNanos = new long[UpsertSink.Step.values().length];
+    long[] last = new long[1];
+    UpsertSink.StepProbe timing = (step, attempt, connection) -> {
+      long now = System.nanoTime();
+      stepNanos[step.ordinal()] += now - last[0];
+      last[0] = now;
+    };
+    long commitNanos = 0;
+    long start = 0;
+    try (UpsertSink sink = new UpsertSink(stack.warehouse(), "bench", spec(table), RetryPolicy.DEFAULT, Clock.systemUTC(), timing)) {
+      sink.prepare();
+      for (int b = 0; b < warmup + batches; b++) {
+        List<Object[]> batch = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+          // Half the keys repeat the previous batch's (updates), half are new (inserts).
+          long key = (long) b * size / 2 + i;
+          batch.add(new Object[] {FIRST_HOUR.plus(Duration.ofHours(key % 24)), "email-" + key, "campaign-" + (key % 50), (long) b, (long) i});
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("%-10d %8d %12d %,14.0f%n", size, batches, rows, rows / seconds);
+        if (b == warmup) {
+          start = System.nanoTime();
+          Arrays.fill(stepNanos, 0);
+          commitNanos = 0;
+        }
+        last[0] = System.nanoTime();
+        sink.upsert(b, batch);
+        commitNanos += System.nanoTime() - last[0];
       }
-      try (Connection c = stack.redshift(); Statement s = c.createStatement()) {
-        s.execute("DROP TABLE IF EXISTS " + table);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    steps[0] = stepNanos[UpsertSink.Step.STAGED.ordinal()] / 1e6 / batches;
+    steps[1] = stepNanos[UpsertSink.Step.MERGED.ordinal()] / 1e6 / batches;
+    steps[2] = (stepNanos[UpsertSink.Step.LEDGERED.ordinal()] + commitNanos) / 1e6 / batches;
+    fresh(stack, table, false);
+    return (double) size * batches / seconds;
+  }
+
+  /** Rows per second of the same batches generated on the server: no client, no wire, one transaction each. */
+  private static double server(LocalStack stack, int size, int warmup, int batches) throws Exception {
+    String table = "bench_server_" + size;
+    fresh(stack, table, false);
+    UpsertSink sink = new UpsertSink(stack.warehouse(), "bench", spec(table));
+    sink.prepare();
+    sink.close();
+    String merge = sink.mergeSql();
+    long start = 0;
+    try (Connection c = stack.redshift(); Statement s = c.createStatement()) {
+      c.setAutoCommit(false);
+      for (int b = 0; b < warmup + batches; b++) {
+        if (b == warmup) start = System.nanoTime();
+        long first = (long) b * size / 2;
+        s.execute("CREATE TEMP TABLE convoy_stage (LIKE " + table + ")");
+        s.execute("INSERT INTO convoy_stage SELECT TIMESTAMP '2026-11-24 00:00:00' + (k % 24) * INTERVAL '1 hour', 'email-' || k, "
+            + "'campaign-' || (k % 50), " + b + ", k - " + first + " FROM generate_series(" + first + ", " + (first + size - 1) + ") k");
+        s.execute(merge);
+        s.execute("DROP TABLE convoy_stage");
+        c.commit();
       }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    fresh(stack, table, false);
+    return (double) size * batches / seconds;
+  }
+
+  private static void fresh(LocalStack stack, String table, boolean clearLedger) throws Exception {
+    try (Connection c = stack.redshift(); Statement s = c.createStatement()) {
+      s.execute("DROP TABLE IF EXISTS " + table);
+      if (clearLedger) s.execute("DELETE FROM convoy_batches WHERE target_table = '" + table + "'");
+    } catch (java.sql.SQLException noLedgerYet) {
+      // the ledger does not exist before the first sink prepared it
     }
   }
 }
