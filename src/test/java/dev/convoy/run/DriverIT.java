@@ -87,11 +87,17 @@ class DriverIT {
     String withShortWatermark = yaml(jobs, 5, "").replace("trigger: 500ms", "trigger: 500ms\n    aggregation: { watermark: 1h }");
     try (RunCommand.Running driver = RunCommand.start(ConvoyConfig.parse("test", withShortWatermark, env()), env())) {
       awaitExact(jobs, onTime);
-      // The watermark is now the newest event (in the last hour) minus 1 h. Events 48 h older are behind it.
+      // Spark drops late events by the watermark of the batch before: wait until a batch has run with
+      // the newest event (in the last hour) minus 1 h, so every later batch drops events older than that.
+      String job = EventType.OPENED.shortName() + "-" + run;
+      await().atMost(Duration.ofMinutes(1)).until(() -> {
+        String watermark = driver.driver().status(job).watermark();
+        return watermark != null && Instant.parse(watermark).isAfter(to.minus(Duration.ofHours(3)));
+      });
+      // Events 48 h older are behind it.
       ProduceReport late = produce(jobs, 120, 0, 1.0, to);
       long lateEvents = late.buckets().values().stream().mapToLong(ProduceReport.Counts::late).sum();
       assertThat(lateEvents).isEqualTo(120);
-      String job = EventType.OPENED.shortName() + "-" + run;
       await().atMost(Duration.ofMinutes(2)).until(() -> driver.driver().status(job).lateEvents() >= lateEvents);
       // Every late event once: Spark's own metric counts rows after partial aggregation, so it is lower.
       await().atMost(Duration.ofMinutes(1)).until(() -> driver.driver().status(job).lateRowsDropped() >= late.buckets().size());
