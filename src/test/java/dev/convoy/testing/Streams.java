@@ -26,13 +26,18 @@ public final class Streams {
 
   /** Every record of every shard, from the start; shards in ListShards order, records in shard order. */
   public static List<Record> readAll(KinesisClient kinesis, String stream) {
+    return readAll(kinesis, stream, 10_000);
+  }
+
+  /** The same, with {@code limit} records per GetRecords call. */
+  public static List<Record> readAll(KinesisClient kinesis, String stream, int limit) {
     List<Record> records = new ArrayList<>();
     for (Shard shard : kinesis.listShards(b -> b.streamName(stream)).shards()) {
       String iterator = kinesis.getShardIterator(b -> b.streamName(stream).shardId(shard.shardId())
           .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
       while (iterator != null) {
         String it = iterator;
-        GetRecordsResponse page = kinesis.getRecords(b -> b.shardIterator(it).limit(10_000));
+        GetRecordsResponse page = kinesis.getRecords(b -> b.shardIterator(it).limit(limit));
         records.addAll(page.records());
         if (page.records().isEmpty()) break;
         iterator = page.nextShardIterator();
