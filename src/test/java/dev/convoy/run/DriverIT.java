@@ -65,15 +65,18 @@ class DriverIT {
 
     try (RunCommand.Running driver = RunCommand.start(config(jobs, 5, ""), env())) {
       awaitExact(jobs, report);
-      assertThat(driver.driver().status()).allSatisfy(s -> {
+      // A batch's rows are committed inside its sink; its progress is posted just after.
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(driver.driver().status()).allSatisfy(s -> {
         assertThat(s.state()).isEqualTo(JobState.RUNNING);
         assertThat(s.lastBatchId()).isGreaterThanOrEqualTo(0);
         assertThat(s.lateEvents()).as("no event is behind a 24 h watermark").isZero();
-      });
+      }));
       long malformed = report.malformed().values().stream().mapToLong(Long::longValue).sum();
       assertThat(malformed).isPositive();
       await().atMost(Duration.ofMinutes(1)).until(() -> deadLetterRows(jobs) == malformed);
-      assertThat(driver.driver().status().stream().mapToLong(JobStatus::deadLetters).sum()).isEqualTo(malformed);
+      // The tasks write their dead letters before they finish; their counts reach the driver when they do.
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+          assertThat(driver.driver().status().stream().mapToLong(JobStatus::deadLetters).sum()).isEqualTo(malformed));
       assertThat(driver.stop()).as("every job healthy at the stop").isTrue();
     }
   }
