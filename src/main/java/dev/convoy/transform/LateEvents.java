@@ -28,18 +28,16 @@ public final class LateEvents {
   /** Local property carrying Spark's late-event watermark (epoch millis) of the running batch. */
   public static final String WATERMARK_PROPERTY = "convoy.lateEventsWatermarkMs";
 
-  private final long windowMs;
-  private final LongAccumulator counter;
+  private final Behind behind;
 
   public LateEvents(Duration window, LongAccumulator counter) {
-    this.windowMs = window.toMillis();
-    this.counter = counter;
+    this.behind = new Behind(window.toMillis(), counter);
   }
 
   /** The events unchanged, each late one counted once per execution of the task. */
   public Dataset<Row> count(Dataset<Row> events, String eventTime) {
     // Nondeterministic, so the optimizer neither drops this always-true filter nor moves it.
-    return events.filter(udf(new Behind(windowMs, counter), DataTypes.BooleanType).asNondeterministic().apply(col(eventTime)));
+    return events.filter(udf(behind, DataTypes.BooleanType).asNondeterministic().apply(col(eventTime)));
   }
 
   /** The end of the tumbling window holding {@code eventMillis}, as Spark aligns windows (from the epoch). */

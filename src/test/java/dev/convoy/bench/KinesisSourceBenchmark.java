@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.api.java.function.VoidFunction2;
@@ -25,7 +26,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * ceiling: one thread looping GetRecords (pages of {@link #PAGE}) over the same shards. Both read the same
  * records, already in the stream; the source in batches of {@code maxRecordsPerShard} (2,500) per shard, as a
  * query that is behind reads them. A warm-up round runs first and is not counted. Run with
- * {@code make bench-source}; -Drecords=N, -Dshards=N, -Drounds=N (measured rounds).
+ * {@code make bench-source}; -Drecords=N, -Dshards=N, -Drounds=N (measured rounds), -Dpage=N.
  */
 public final class KinesisSourceBenchmark {
 
@@ -94,7 +95,7 @@ public final class KinesisSourceBenchmark {
   private static double[] sourceSeconds(SparkSession spark, LocalStack stack, String stream, int records) throws Exception {
     AtomicLong seen = new AtomicLong();
     // The sink signals the last record; a waiting main thread must not spin, it would take a core from the emulator.
-    java.util.concurrent.CountDownLatch all = new java.util.concurrent.CountDownLatch(1);
+    CountDownLatch all = new CountDownLatch(1);
     Path checkpoint = Files.createTempDirectory("convoy-bench-source");
     long t0 = System.nanoTime();
     StreamingQuery q = spark.readStream().format(KinesisSourceProvider.SHORT_NAME)
