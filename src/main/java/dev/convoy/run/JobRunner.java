@@ -41,6 +41,8 @@ final class JobRunner {
   private volatile boolean wanted;
   private volatile StreamingQuery query;
   private volatile Future<?> loop;
+  /** The supervisor while it waits for a slot (guarded by {@link #lock}); only then may a stop interrupt it. */
+  private Thread queued;
 
   JobRunner(Job job, SparkSession spark, Semaphore slots, ExecutorService threads, ProgressTracker progress) {
     this.job = job;
@@ -83,40 +85,44 @@ final class JobRunner {
     }
   }
 
-  /** Stops the query (gracefully: Spark finishes nothing new and keeps the checkpoint) and waits for the supervisor. */
+  /**
+   * Stops the query (gracefully: Spark finishes nothing new and keeps the checkpoint) and waits for the
+   * supervisor. A supervisor still queued for a slot is interrupted; one that holds a slot never is, since
+   * an interrupt inside Spark's query start can leave a query running that nobody owns.
+   */
   void stop(Duration timeout) {
     Future<?> running;
     lock.lock();
     try {
       wanted = false;
       wake.signalAll();
+      if (queued != null) queued.interrupt();
       running = loop;
     } finally {
       lock.unlock();
     }
-    StreamingQuery q = query;
-    if (q != null) {
-      try {
-        q.stop();
-      } catch (Exception e) {
-        LOG.warn("job {}: stopping its query failed: {}", job.name(), e.toString());
-      }
-    }
-    if (running != null && state.get() == JobState.PENDING) running.cancel(true); // waiting for a slot: just leave the queue
+    stopQuery(query); // a query the supervisor has not published yet it stops itself, having seen !wanted
     if (running != null) {
       try {
         running.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       } catch (Exception e) {
-        running.cancel(true); // still waiting for a slot, or a stop that hangs: interrupt it
+        LOG.warn("job {}: its supervisor did not finish within {}: {}", job.name(), timeout, e.toString());
       }
     }
     if (state.get() != JobState.FAILED) state.set(JobState.STOPPED);
   }
 
-  private void supervise() {
+  private void stopQuery(StreamingQuery q) {
+    if (q == null) return;
     try {
-      slots.acquire();
-    } catch (InterruptedException e) {
+      q.stop();
+    } catch (Exception e) {
+      LOG.warn("job {}: stopping its query failed: {}", job.name(), e.toString());
+    }
+  }
+
+  private void supervise() {
+    if (!takeSlot()) {
       state.set(JobState.STOPPED);
       return;
     }
@@ -126,6 +132,11 @@ final class JobRunner {
         try {
           StreamingQuery q = startQuery();
           query = q;
+          // wanted and query are volatile: either stop() saw this query, or this sees its !wanted.
+          if (!wanted) {
+            stopQuery(q);
+            break;
+          }
           state.set(JobState.RUNNING);
           q.awaitTermination();
           if (!wanted) break;
@@ -153,6 +164,36 @@ final class JobRunner {
       state.set(JobState.STOPPED);
     } finally {
       slots.release();
+    }
+  }
+
+  /** Waits for a slot; false (holding none) if the job was stopped meanwhile. */
+  private boolean takeSlot() {
+    lock.lock();
+    try {
+      if (!wanted) return false;
+      queued = Thread.currentThread();
+    } finally {
+      lock.unlock();
+    }
+    boolean taken = false;
+    try {
+      slots.acquire();
+      taken = true;
+    } catch (InterruptedException e) {
+      // stop() interrupted the wait; wanted is false and is checked below
+    }
+    lock.lock();
+    try {
+      queued = null;
+      Thread.interrupted(); // an interrupt that raced the acquire is spent here, not inside Spark
+      if (taken && !wanted) {
+        slots.release();
+        taken = false;
+      }
+      return taken;
+    } finally {
+      lock.unlock();
     }
   }
 
