@@ -7,8 +7,12 @@ import dev.convoy.testing.LocalStack;
 import dev.convoy.testing.Streams;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -17,16 +21,20 @@ import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.DataStreamReader;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import org.apache.spark.sql.streaming.Trigger;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
  * Records/s the built-in source reads from kinesis-local into a running query, against the emulator's
  * ceiling: one thread looping GetRecords (pages of {@link #PAGE}) over the same shards. Both read the same
- * records, already in the stream; the source in batches of {@code maxRecordsPerShard} (2,500) per shard, as a
- * query that is behind reads them. A warm-up round runs first and is not counted. Run with
- * {@code make bench-source}; -Drecords=N, -Dshards=N, -Drounds=N (measured rounds), -Dpage=N.
+ * records, already in the stream; the source once per batch cap in {@link #CAPS}. "Reads" ends when the
+ * source has fixed the offset that covers the last record (the loop's end: the records are in memory);
+ * "delivers" ends when the sink has counted it. A warm-up round runs first and is not counted. Run with
+ * {@code make bench-source}; -Drecords=N, -Dshards=N, -Drounds=N (measured rounds), -Dpage=N,
+ * -DmaxRecordsPerShard=default,2500.
  */
 public final class KinesisSourceBenchmark {
 
@@ -37,10 +45,16 @@ public final class KinesisSourceBenchmark {
    */
   private static final int PAGE = Integer.getInteger("page", 1_000);
 
+  /**
+   * The batch caps each round runs: the source's default (10,000 per shard: these records in one batch),
+   * and 2,500, a query that is behind and catches up in several batches while it reads ahead.
+   */
+  private static final List<String> CAPS = List.of(System.getProperty("maxRecordsPerShard", "default,2500").split(","));
+
   public static void main(String[] args) throws Exception {
     int records = Integer.getInteger("records", 30_000);
     int shards = Integer.getInteger("shards", 4);
-    int rounds = Integer.getInteger("rounds", 3);
+    int rounds = Integer.getInteger("rounds", 5);
     LocalStack stack = LocalStack.fromEnvironment();
     String stream = "bench-source-" + System.currentTimeMillis();
     try (KinesisClient kinesis = stack.kinesis(); StreamProxy proxy = stack.streamProxy()) {
@@ -59,28 +73,34 @@ public final class KinesisSourceBenchmark {
       SparkSession spark = SparkSession.builder().master("local[2]").appName("convoy-bench-source")
           .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2").getOrCreate();
       List<Double> loop = new ArrayList<>();
-      List<Double> source = new ArrayList<>();
-      List<Double> steady = new ArrayList<>();
+      Map<String, List<Timing>> timings = new LinkedHashMap<>();
       // Round 0 warms up both readers (JIT, the SDK's connections, Spark's first query) and is not counted.
       for (int round = 0; round <= rounds; round++) {
         long t0 = System.nanoTime();
         int read = Streams.readAll(kinesis, stream, PAGE).size();
         if (read != records) throw new IllegalStateException("SDK loop read " + read + " of " + records);
         double loopRate = records / seconds(t0);
-        double[] timed = sourceSeconds(spark, stack, stream, records);
-        System.out.printf("%s: SDK loop %,.0f records/s, convoy-kinesis %,.0f records/s from start(), %,.0f from its first trigger%n",
-            round == 0 ? "warm-up" : "round " + round, loopRate, records / timed[0], records / timed[1]);
-        if (round == 0) continue;
-        loop.add(loopRate);
-        source.add(records / timed[0]);
-        steady.add(records / timed[1]);
+        String name = round == 0 ? "warm-up" : "round " + round;
+        System.out.printf("%s: SDK loop %,.0f records/s%n", name, loopRate);
+        if (round > 0) loop.add(loopRate);
+        for (String cap : CAPS) {
+          Timing timed = sourceSeconds(spark, stack, stream, records, cap);
+          System.out.printf("%s: convoy-kinesis, maxRecordsPerShard %s: reads %,.0f records/s (%.0f%%), delivers %,.0f to the sink (%.0f%%)%n",
+              name, cap, records / timed.read(), 100 * records / timed.read() / loopRate,
+              records / timed.delivered(), 100 * records / timed.delivered() / loopRate);
+          if (round > 0) timings.computeIfAbsent(cap, k -> new ArrayList<>()).add(timed);
+        }
       }
       spark.stop();
       double l = median(loop);
-      double s = median(source);
-      double t = median(steady);
-      System.out.printf("%nmedian of %d rounds: SDK GetRecords loop %,.0f records/s; convoy-kinesis %,.0f records/s = %.0f%% of the ceiling "
-          + "(%,.0f = %.0f%% from the query's first trigger, without query start-up)%n", rounds, l, s, 100 * s / l, t, 100 * t / l);
+      System.out.printf("%nmedians of %d rounds, %,d records: SDK GetRecords loop (the ceiling) %,.0f records/s%n", rounds, records, l);
+      timings.forEach((cap, ts) -> {
+        double r = median(ts.stream().map(t -> records / t.read()).toList());
+        double d = median(ts.stream().map(t -> records / t.delivered()).toList());
+        double f = median(ts.stream().map(t -> records / t.fromFirstTrigger()).toList());
+        System.out.printf("  maxRecordsPerShard %-16s reads %,.0f records/s = %.0f%%; delivers to the sink %,.0f = %.0f%% (%,.0f = %.0f%% from its first trigger)%n",
+            cap + ":", r, 100 * r / l, d, 100 * d / l, f, 100 * f / l);
+      });
     } finally {
       try (KinesisClient kinesis = stack.kinesis()) {
         Streams.deleteQuietly(kinesis, stream);
@@ -89,21 +109,27 @@ public final class KinesisSourceBenchmark {
   }
 
   /**
-   * From the query's start to the last record counted by its sink, TRIM_HORIZON on a fresh checkpoint;
-   * and the same from the first trigger's start (Spark's query start-up excluded).
+   * Seconds from the query's start, TRIM_HORIZON on a fresh checkpoint:
+   * @param read until the source has read the last record: the trigger whose offset covers it has its
+   *     offset (its {@code latestOffset} returned), as the loop has it in memory; what the sink then does is not reading
+   * @param delivered until the sink has counted the last record
+   * @param fromFirstTrigger the same, from the first trigger's start (Spark's query start-up excluded)
    */
-  private static double[] sourceSeconds(SparkSession spark, LocalStack stack, String stream, int records) throws Exception {
+  private record Timing(double read, double delivered, double fromFirstTrigger) {}
+
+  private static Timing sourceSeconds(SparkSession spark, LocalStack stack, String stream, int records, String cap) throws Exception {
     AtomicLong seen = new AtomicLong();
     // The sink signals the last record; a waiting main thread must not spin, it would take a core from the emulator.
     CountDownLatch all = new CountDownLatch(1);
     Path checkpoint = Files.createTempDirectory("convoy-bench-source");
     long t0 = System.nanoTime();
-    StreamingQuery q = spark.readStream().format(KinesisSourceProvider.SHORT_NAME)
+    long startMs = System.currentTimeMillis();
+    DataStreamReader reader = spark.readStream().format(KinesisSourceProvider.SHORT_NAME)
         .option("streamName", stream).option("endpointUrl", stack.kinesisEndpoint().toString())
         .option("region", stack.region().id()).option("startingPosition", "TRIM_HORIZON")
-        .option("maxRecordsPerShard", Integer.getInteger("maxRecordsPerShard", 2_500))
-        .option("getRecordsLimit", PAGE).option("getRecordsInterval", "1ms")
-        .load().writeStream()
+        .option("getRecordsLimit", PAGE).option("getRecordsInterval", "1ms");
+    if (!cap.equals("default")) reader = reader.option("maxRecordsPerShard", cap);
+    StreamingQuery q = reader.load().writeStream()
         .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (df, id) -> {
           if (seen.addAndGet(df.count()) >= records) all.countDown();
         })
@@ -112,19 +138,25 @@ public final class KinesisSourceBenchmark {
     while (!all.await(100, TimeUnit.MILLISECONDS)) {
       if (System.nanoTime() > deadline || !q.isActive()) throw new IllegalStateException("source read " + seen.get() + " of " + records);
     }
-    double s = seconds(t0);
+    double delivered = seconds(t0);
     long end = System.currentTimeMillis();
     // The last batch's progress is posted just after its sink returns.
-    while (q.recentProgress().length == 0) {
-      if (System.nanoTime() > deadline) throw new IllegalStateException("no query progress was reported");
+    long withRows;
+    while ((withRows = Arrays.stream(q.recentProgress()).mapToLong(StreamingQueryProgress::numInputRows).sum()) < records) {
+      if (System.nanoTime() > deadline) throw new IllegalStateException("query progress reported " + withRows + " of " + records + " rows");
       Thread.sleep(10);
     }
     q.stop();
-    long firstTrigger = java.time.Instant.parse(q.recentProgress()[0].timestamp()).toEpochMilli();
-    for (var p : q.recentProgress()) {
-      if (p.numInputRows() > 0) System.out.printf("  batch %d: %,d rows, %s%n", p.batchId(), p.numInputRows(), p.durationMs());
+    StreamingQueryProgress[] progress = q.recentProgress();
+    long firstTrigger = Instant.parse(progress[0].timestamp()).toEpochMilli();
+    long readAll = 0;
+    for (var p : progress) {
+      if (p.numInputRows() == 0) continue;
+      System.out.printf("  batch %d: %,d rows, %s%n", p.batchId(), p.numInputRows(), p.durationMs());
+      // latestOffset is the trigger's first step: its end is when this batch's records were all read.
+      readAll = Instant.parse(p.timestamp()).toEpochMilli() + p.durationMs().get("latestOffset");
     }
-    return new double[] {s, (end - firstTrigger) / 1e3};
+    return new Timing((readAll - startMs) / 1e3, delivered, (end - firstTrigger) / 1e3);
   }
 
   private static double seconds(long startNanos) {
