@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -129,11 +130,17 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
         .toList();
     Map<String, Future<ShardReader.Result>> reads = new LinkedHashMap<>();
     for (ShardState s : readable) reads.put(s.shardId(), readAheadOf(s));
+    // A read-ahead that found nothing may be old: data may have come since. Those shards are read
+    // again all at once, so a trigger over many idle shards waits for one round trip, not one per shard.
+    for (var e : reads.entrySet()) {
+      ShardState s = start.shards().get(e.getKey());
+      ShardReader.Result r = await(e.getValue());
+      e.setValue(r.records().isEmpty() && !r.finished() ? threads.submit(() -> fetch(s)) : CompletableFuture.completedFuture(r));
+    }
     long fetched = 0;
     for (var e : reads.entrySet()) {
       ShardState s = start.shards().get(e.getKey());
       ShardReader.Result r = await(e.getValue());
-      if (r.records().isEmpty() && !r.finished()) r = await(threads.submit(() -> fetch(s))); // data may have come since
       fetched += r.records().size();
       if (!r.records().isEmpty()) {
         prefetched.put(s.shardId(), new Prefetch(s.position(), r.records().getLast().sequenceNumber(), RecordBlock.of(r.records())));
