@@ -91,6 +91,7 @@ public final class KinesisSourceBenchmark {
           if (round > 0) timings.computeIfAbsent(cap, k -> new ArrayList<>()).add(timed);
         }
       }
+      double idle = idleTriggerMillis(spark, stack, stream);
       spark.stop();
       double l = median(loop);
       System.out.printf("%nmedians of %d rounds, %,d records: SDK GetRecords loop (the ceiling) %,.0f records/s%n", rounds, records, l);
@@ -101,6 +102,7 @@ public final class KinesisSourceBenchmark {
         System.out.printf("  maxRecordsPerShard %-16s reads %,.0f records/s = %.0f%%; delivers to the sink %,.0f = %.0f%% (%,.0f = %.0f%% from its first trigger)%n",
             cap + ":", r, 100 * r / l, d, 100 * d / l, f, 100 * f / l);
       });
+      System.out.printf("an idle trigger (no new records in %d shards): the source's latestOffset takes %.1f ms (median of 50)%n", shards, idle);
     } finally {
       try (KinesisClient kinesis = stack.kinesis()) {
         Streams.deleteQuietly(kinesis, stream);
@@ -157,6 +159,32 @@ public final class KinesisSourceBenchmark {
       readAll = Instant.parse(p.timestamp()).toEpochMilli() + p.durationMs().get("latestOffset");
     }
     return new Timing((readAll - startMs) / 1e3, delivered, (end - firstTrigger) / 1e3);
+  }
+
+  /**
+   * What a trigger costs the source when the stream is idle: it lists the shards and, since a read-ahead
+   * that found nothing may be old, reads every shard again.
+   */
+  private static double idleTriggerMillis(SparkSession spark, LocalStack stack, String stream) throws Exception {
+    SparkSession session = spark.newSession();
+    session.conf().set("spark.sql.streaming.noDataProgressEventInterval", "0"); // a progress for every idle trigger
+    Path checkpoint = Files.createTempDirectory("convoy-bench-source-idle");
+    StreamingQuery q = session.readStream().format(KinesisSourceProvider.SHORT_NAME)
+        .option("streamName", stream).option("endpointUrl", stack.kinesisEndpoint().toString())
+        .option("region", stack.region().id()).option("startingPosition", "LATEST")
+        .option("getRecordsLimit", PAGE).option("getRecordsInterval", "1ms")
+        .load().writeStream().foreachBatch((VoidFunction2<Dataset<Row>, Long>) (df, id) -> df.count())
+        .option("checkpointLocation", checkpoint.toString()).trigger(Trigger.ProcessingTime(0)).start();
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    List<Double> idle = new ArrayList<>();
+    while (idle.size() < 60) {
+      if (System.nanoTime() > deadline || !q.isActive()) throw new IllegalStateException("the idle query reported " + idle.size() + " triggers");
+      idle = Arrays.stream(q.recentProgress()).filter(p -> p.numInputRows() == 0 && p.durationMs().containsKey("latestOffset"))
+          .map(p -> p.durationMs().get("latestOffset").doubleValue()).toList();
+      Thread.sleep(100);
+    }
+    q.stop();
+    return median(idle.subList(idle.size() - 50, idle.size())); // the first triggers warm the iterators up
   }
 
   private static double seconds(long startNanos) {
