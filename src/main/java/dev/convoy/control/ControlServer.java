@@ -33,7 +33,12 @@ public final class ControlServer implements AutoCloseable {
     if (token == null || token.length() < 16) throw new IllegalArgumentException("the control token must have at least 16 characters");
     this.driver = driver;
     this.token = token.getBytes(StandardCharsets.UTF_8);
-    this.server = HttpServer.create(new InetSocketAddress(host, port), 0);
+    try {
+      this.server = HttpServer.create(new InetSocketAddress(host, port), 0);
+    } catch (java.net.BindException e) {
+      throw new IllegalArgumentException("control endpoint: cannot listen on " + host + ":" + port + " (" + e.getMessage()
+          + "); is another driver running? Stop it, or set control.port in the config");
+    }
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/health", this::health);
     server.createContext("/jobs", this::jobs);

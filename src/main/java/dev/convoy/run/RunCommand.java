@@ -109,10 +109,17 @@ public final class RunCommand {
       for (JobConfig j : config.jobs()) counters.put(j.name(), JobCounters.register(spark.sparkContext(), j.name()));
       List<Job> jobs = ConfiguredJobs.from(config, SourceSelection.onClasspath(), env, counters::get);
       Driver driver = new Driver(spark, jobs, config.maxConcurrentJobs(), counters::get);
-      driver.start();
       String token = env.get(config.control().tokenVariable());
-      if (token == null || token.isBlank()) token = HexFormat.of().formatHex(new SecureRandom().generateSeed(24));
+      if (token == null || token.isBlank()) token = newToken();
+      // Bound before any job starts: a port in use fails start-up with nothing running.
       ControlServer control = new ControlServer(driver, config.control().host(), config.control().port(), token);
+      try {
+        driver.start();
+      } catch (RuntimeException e) {
+        control.close();
+        driver.shutdown();
+        throw e;
+      }
       control.start();
       Path tokenFile = stateDir.resolve("control.token");
       Files.deleteIfExists(tokenFile);
@@ -124,6 +131,12 @@ public final class RunCommand {
       spark.stop();
       throw e;
     }
+  }
+
+  private static String newToken() {
+    byte[] bytes = new byte[24];
+    new SecureRandom().nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
   }
 
   private static String value(String[] args, int i, String option) {

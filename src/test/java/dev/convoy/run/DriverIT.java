@@ -1,6 +1,7 @@
 package dev.convoy.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.convoy.config.ConvoyConfig;
@@ -11,6 +12,8 @@ import dev.convoy.testing.Streams;
 import dev.convoy.tools.ProducePlan;
 import dev.convoy.tools.ProduceReport;
 import dev.convoy.tools.Producer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -177,6 +180,18 @@ class DriverIT {
       assertThat(driver.driver().status(running).state()).isEqualTo(JobState.PENDING);
       assertThat(http(driver, "POST", "/jobs/nobody/stop", token).statusCode()).isEqualTo(404);
     }
+  }
+
+  @Test
+  void aControlPortInUseFailsStartUpNamingTheAddressBeforeAnyJobStarts() throws Exception {
+    Map<EventType, String> jobs = Map.of(EventType.SENT, "it-driver-never-read"); // nothing starts, so no stream is needed
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      String yaml = yaml(jobs, 5, "").replace("port: 0", "port: " + taken.getLocalPort());
+      assertThatThrownBy(() -> RunCommand.start(ConvoyConfig.parse("test", yaml, env()), env()))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("control endpoint: cannot listen on 127.0.0.1:" + taken.getLocalPort());
+    }
+    assertThat(work.resolve("checkpoints")).as("no job's query started").doesNotExist();
   }
 
   @Test
