@@ -4,6 +4,7 @@ import dev.convoy.config.ConvoyConfig;
 import dev.convoy.config.JobConfig;
 import dev.convoy.sink.DeadLetterSink;
 import dev.convoy.sink.RedshiftWarehouse;
+import dev.convoy.sink.UpsertSink;
 import dev.convoy.sink.Warehouse;
 import dev.convoy.source.SourceSelection;
 import dev.convoy.transform.DecodeEvents;
@@ -11,6 +12,8 @@ import dev.convoy.transform.HourlyBuckets;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /** Builds the configured jobs from the same stages a coded job uses. */
 public final class ConfiguredJobs {
@@ -30,7 +33,7 @@ public final class ConfiguredJobs {
     DecodeEvents decode = new DecodeEvents(j.name(), j.eventType(), j.wireProtocol(), config.redshift(),
         j.table(), counters.deadLetters());
     Job.Sink sink = new PreparedWithDeadLetters(new BucketSink(warehouse, j.name(), buckets.table(j.table())),
-        new DeadLetterSink(new dev.convoy.sink.UpsertSink(warehouse, j.name(), DeadLetterSink.spec(j.table()))));
+        new DeadLetterSink(new UpsertSink(warehouse, j.name(), DeadLetterSink.spec(j.table()))));
     return new Job(j.name(),
         new Job.Settings(j.trigger(), j.checkpoint(), j.weight(), j.shufflePartitions(), j.restart()),
         session -> session.readStream().format(source.format()).options(source.options()).load(),
@@ -51,7 +54,7 @@ public final class ConfiguredJobs {
     }
 
     @Override
-    public void write(org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> batch, long batchId) {
+    public void write(Dataset<Row> batch, long batchId) {
       buckets.write(batch, batchId);
     }
 

@@ -126,10 +126,7 @@ public final class KinesisSourceBenchmark {
     Path checkpoint = Files.createTempDirectory("convoy-bench-source");
     long t0 = System.nanoTime();
     long startMs = System.currentTimeMillis();
-    DataStreamReader reader = spark.readStream().format(KinesisSourceProvider.SHORT_NAME)
-        .option("streamName", stream).option("endpointUrl", stack.kinesisEndpoint().toString())
-        .option("region", stack.region().id()).option("startingPosition", "TRIM_HORIZON")
-        .option("getRecordsLimit", PAGE).option("getRecordsInterval", "1ms");
+    DataStreamReader reader = source(spark, stack, stream, "TRIM_HORIZON");
     if (!cap.equals("default")) reader = reader.option("maxRecordsPerShard", cap);
     StreamingQuery q = reader.load().writeStream()
         .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (df, id) -> {
@@ -169,11 +166,7 @@ public final class KinesisSourceBenchmark {
     SparkSession session = spark.newSession();
     session.conf().set("spark.sql.streaming.noDataProgressEventInterval", "0"); // a progress for every idle trigger
     Path checkpoint = Files.createTempDirectory("convoy-bench-source-idle");
-    StreamingQuery q = session.readStream().format(KinesisSourceProvider.SHORT_NAME)
-        .option("streamName", stream).option("endpointUrl", stack.kinesisEndpoint().toString())
-        .option("region", stack.region().id()).option("startingPosition", "LATEST")
-        .option("getRecordsLimit", PAGE).option("getRecordsInterval", "1ms")
-        .load().writeStream().foreachBatch((VoidFunction2<Dataset<Row>, Long>) (df, id) -> df.count())
+    StreamingQuery q = source(session, stack, stream, "LATEST").load().writeStream().foreachBatch((VoidFunction2<Dataset<Row>, Long>) (df, id) -> df.count())
         .option("checkpointLocation", checkpoint.toString()).trigger(Trigger.ProcessingTime(0)).start();
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
     List<Double> idle = new ArrayList<>();
@@ -185,6 +178,14 @@ public final class KinesisSourceBenchmark {
     }
     q.stop();
     return median(idle.subList(idle.size() - 50, idle.size())); // the first triggers warm the iterators up
+  }
+
+  /** The source as both measurements read it: pages of {@link #PAGE}, no pause between calls. */
+  private static DataStreamReader source(SparkSession session, LocalStack stack, String stream, String startingPosition) {
+    return session.readStream().format(KinesisSourceProvider.SHORT_NAME)
+        .option("streamName", stream).option("endpointUrl", stack.kinesisEndpoint().toString())
+        .option("region", stack.region().id()).option("startingPosition", startingPosition)
+        .option("getRecordsLimit", PAGE).option("getRecordsInterval", "1ms");
   }
 
   private static double seconds(long startNanos) {

@@ -1,5 +1,6 @@
 package dev.convoy.source.kinesis;
 
+import dev.convoy.source.kinesis.proxy.SdkStreamProxy;
 import dev.convoy.source.kinesis.proxy.StreamProxy;
 import dev.convoy.source.kinesis.proxy.StreamProxy.Position;
 import dev.convoy.source.kinesis.proxy.StreamProxy.Shard;
@@ -15,7 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -135,7 +135,7 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
     for (var e : reads.entrySet()) {
       ShardState s = start.shards().get(e.getKey());
       ShardReader.Result r = await(e.getValue());
-      e.setValue(r.records().isEmpty() && !r.finished() ? threads.submit(() -> fetch(s)) : CompletableFuture.completedFuture(r));
+      if (r.records().isEmpty() && !r.finished()) e.setValue(threads.submit(() -> fetch(s)));
     }
     long fetched = 0;
     for (var e : reads.entrySet()) {
@@ -194,7 +194,7 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
     try {
       return read.get();
     } catch (InterruptedException e) {
-      throw dev.convoy.source.kinesis.proxy.SdkStreamProxy.interrupted("reading Kinesis");
+      throw SdkStreamProxy.interrupted("reading Kinesis");
     } catch (ExecutionException e) {
       // The proxy's message names the stream and endpoint; keep it on top.
       if (e.getCause() instanceof RuntimeException r) throw r;

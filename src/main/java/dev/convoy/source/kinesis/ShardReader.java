@@ -1,6 +1,7 @@
 package dev.convoy.source.kinesis;
 
 import dev.convoy.source.kinesis.proxy.KinesisAccessException;
+import dev.convoy.source.kinesis.proxy.SdkStreamProxy;
 import dev.convoy.source.kinesis.proxy.StreamProxy;
 import dev.convoy.source.kinesis.proxy.StreamProxy.Page;
 import dev.convoy.source.kinesis.proxy.StreamProxy.Position;
@@ -131,7 +132,7 @@ final class ShardReader {
     try {
       Thread.sleep(d);
     } catch (InterruptedException e) {
-      throw dev.convoy.source.kinesis.proxy.SdkStreamProxy.interrupted("reading Kinesis");
+      throw SdkStreamProxy.interrupted("reading Kinesis");
     }
   }
 }
