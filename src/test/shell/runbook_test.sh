@@ -73,11 +73,14 @@ grep -q "no job named 'no-such-job'" <<<"$out" || fail "unknown job not named: $
 bin/convoy produce --stream sent=convoy-email-sent --mix sent=1 --count 40 --quiet >/dev/null || fail "produce failed"
 psql_bin=$(command -v psql || echo /usr/lib/postgresql/15/bin/psql)
 sql() { PGPASSWORD=$CONVOY_REDSHIFT_PASSWORD "$psql_bin" -h 127.0.0.1 -p "${CONVOY_PG_PORT:-15432}" -U "$CONVOY_REDSHIFT_USER" -d convoy -Atc "$1"; }
-await_output '.' sql "SELECT MAX(batch_id) FROM convoy_batches WHERE job = 'rb-sent' AND target_table NOT LIKE '%convoy_dead_letters';" >/dev/null
-sql "SELECT job, target_table, MAX(batch_id), MAX(committed_at) FROM convoy_batches WHERE target_table NOT LIKE '%convoy_dead_letters' GROUP BY job, target_table;" | grep -q '^rb-sent|runbook_' || fail "ledger query"
-sql "SELECT job, COUNT(*) FROM convoy_dead_letters WHERE payload_part = 0 GROUP BY job;" >/dev/null || fail "dead-letter query"
-sql "SELECT error, COUNT(*) FROM convoy_dead_letters WHERE job = 'rb-sent' GROUP BY error;" >/dev/null || fail "dead-letter errors query"
-dupes=$(sql "SELECT job, target_table, batch_id, COUNT(*) FROM convoy_batches GROUP BY job, target_table, batch_id HAVING COUNT(*) > 1;")
+ledger=runbook_${run_id}_sent_convoy_batches
+dead=runbook_${run_id}_sent_convoy_dead_letters
+await_output '.' sql "SELECT MAX(batch_id) FROM $ledger;" >/dev/null
+sql "SELECT table_schema, table_name FROM information_schema.tables WHERE table_name LIKE '%\_convoy\_batches' ORDER BY 1, 2;" | grep -q "|$ledger\$" || fail "ledger listing query"
+sql "SELECT job, MAX(batch_id), MAX(committed_at), SUM(dead_letters) FROM $ledger GROUP BY job;" | grep -q '^rb-sent|' || fail "ledger query"
+sql "SELECT COUNT(*) FROM $dead WHERE payload_part = 0;" >/dev/null || fail "dead-letter query"
+sql "SELECT error, COUNT(*) FROM $dead WHERE payload_part = 0 GROUP BY error;" >/dev/null || fail "dead-letter errors query"
+dupes=$(sql "SELECT batch_id, COUNT(*) FROM $ledger GROUP BY batch_id HAVING COUNT(*) > 1;")
 [[ -z $dupes ]] || fail "a batch is twice in the ledger: $dupes"
 curl -fsS "$url/jobs/rb-sent" | grep -q '"name" : "rb-sent"' || fail "GET /jobs/rb-sent"
 

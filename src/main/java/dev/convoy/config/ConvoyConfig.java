@@ -4,6 +4,7 @@ import dev.convoy.events.EventType;
 import dev.convoy.events.WireProtocol;
 import dev.convoy.sink.RedshiftSettings;
 import dev.convoy.sink.TableName;
+import dev.convoy.sink.Tables;
 import dev.convoy.source.SourceChoice;
 import dev.convoy.source.kinesis.KinesisSourceOptions;
 import dev.convoy.transform.Dimension;
@@ -11,6 +12,7 @@ import dev.convoy.transform.Metric;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,11 +27,26 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * start-up: unknown keys, bad durations, bad identifiers, duplicate job names, checkpoints or tables
  * all fail here with the job and field named.
  */
-public record ConvoyConfig(int maxConcurrentJobs, Map<String, String> spark, RedshiftSettings redshift, Control control,
-                           List<JobConfig> jobs) {
+public record ConvoyConfig(int maxConcurrentJobs, Map<String, String> spark, RedshiftSettings redshift, Warehouse warehouse,
+                           Control control, List<JobConfig> jobs) {
 
   /** The control endpoint: where it listens and where the token comes from. */
   public record Control(String host, int port, String tokenVariable, Path stateDir) {}
+
+  /**
+   * How the driver uses the warehouse: at most {@code maxConnections} connections (one per job, plus
+   * the start-up check); a batch waits up to {@code outageLimit} for a warehouse that is away; each
+   * table's ledger keeps committed batch ids for {@code ledgerRetention}.
+   */
+  public record Warehouse(int maxConnections, Duration outageLimit, Duration ledgerRetention) {
+    /** Connections the driver opens: one per job (its sink, which also writes its dead letters), one to check at start-up. */
+    public static int connectionsFor(int jobs) {
+      return jobs + 1;
+    }
+  }
+
+  /** Kinesis keeps records 24 h by default: a batch that waits longer than this for Redshift risks losing its records. */
+  static final Duration MAX_OUTAGE_LIMIT = Duration.ofHours(12);
 
   private static final Pattern JOB_NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
 
@@ -66,7 +83,17 @@ public record ConvoyConfig(int maxConcurrentJobs, Map<String, String> spark, Red
         controlTree.string("tokenVariable", "CONVOY_CONTROL_TOKEN"),
         Path.of(controlTree.string("stateDir", "/tmp/convoy-driver-" + env.getOrDefault("USER", "convoy"))));
     controlTree.done();
-    RedshiftSettings redshift = redshift(top.child("redshift", "redshift"));
+    ConfigTree redshiftTree = top.child("redshift", "redshift");
+    Warehouse warehouse = new Warehouse(redshiftTree.integer("maxConnections", 500, 2, 100_000),
+        redshiftTree.duration("outageLimit", "2h"), redshiftTree.duration("ledgerRetention", "7d"));
+    if (warehouse.outageLimit().isZero() || warehouse.outageLimit().compareTo(MAX_OUTAGE_LIMIT) > 0) {
+      throw new ConfigException(redshiftTree.field("outageLimit") + ": must be more than 0 and at most " + MAX_OUTAGE_LIMIT.toHours()
+          + "h, well inside the streams' Kinesis retention (24 h by default), or a long outage would lose records");
+    }
+    if (warehouse.ledgerRetention().compareTo(Duration.ofHours(1)) < 0) {
+      throw new ConfigException(redshiftTree.field("ledgerRetention") + ": must be at least 1h; the ledger must outlive any replay");
+    }
+    RedshiftSettings redshift = redshift(redshiftTree);
     Map<String, String> spark = top.stringMap("spark");
 
     List<ConfigTree> jobTrees = top.list("jobs", i -> "job #" + (i + 1));
@@ -78,7 +105,13 @@ public record ConvoyConfig(int maxConcurrentJobs, Map<String, String> spark, Red
     unique(jobs, JobConfig::name, "name");
     unique(jobs, JobConfig::checkpoint, "checkpoint");
     unique(jobs, j -> j.table().sql(), "table");
-    return new ConvoyConfig(maxConcurrent, spark, redshift, control, jobs);
+    int connections = Warehouse.connectionsFor(jobs.size());
+    if (connections > warehouse.maxConnections()) {
+      throw new ConfigException(redshiftTree.field("maxConnections") + ": " + jobs.size() + " jobs need " + connections
+          + " warehouse connections (one per job, one for the start-up check), but the budget is " + warehouse.maxConnections()
+          + "; raise redshift.maxConnections if the cluster has room (a provisioned cluster allows 500 in all), or split the jobs over two drivers");
+    }
+    return new ConvoyConfig(maxConcurrent, spark, redshift, warehouse, control, jobs);
   }
 
   private static JobConfig job(ConfigTree item, Map<String, String> kinesisDefaults, String checkpointRoot) {
@@ -113,6 +146,11 @@ public record ConvoyConfig(int maxConcurrentJobs, Map<String, String> spark, Red
       throw new ConfigException(agg.field("dimensions") + "/'metrics': need at least one of each");
     }
     TableName table = t.parsed("table", null, v -> TableName.parse(t.field("table"), v));
+    if (table.table().value().length() > Tables.MAX_TARGET_NAME) {
+      throw new ConfigException(t.field("table") + ": '" + table.table() + "' is " + table.table().value().length()
+          + " characters; at most " + Tables.MAX_TARGET_NAME + ", so that its ledger and dead-letter tables (" + table.table()
+          + "_convoy_dead_letters) fit Redshift's 127-byte names");
+    }
     var trigger = t.duration("trigger", "10s");
     String checkpoint = t.string("checkpoint", checkpointRoot + "/" + name);
     int weight = t.integer("weight", 1, 1, 1000);

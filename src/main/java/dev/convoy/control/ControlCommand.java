@@ -76,15 +76,25 @@ public final class ControlCommand {
 
   public static String table(JsonNode jobs) {
     StringBuilder out = new StringBuilder(String.format("%-18s %-10s %6s %-20s %9s %9s %8s %8s %6s %6s %4s  %s%n",
-        "JOB", "STATE", "BATCH", "LAST BATCH (UTC)", "IN ROWS/S", "PROC/S", "BATCH MS", "LAG MS", "LATE", "DEAD", "RST", "LAST ERROR"));
+        "JOB", "STATE", "BATCH", "LAST BATCH (UTC)", "IN ROWS/S", "PROC/S", "BATCH MS", "LAG MS", "LATE", "DEAD", "RST", "WAITING FOR / LAST ERROR"));
     for (JsonNode j : jobs) {
       out.append(String.format("%-18s %-10s %6d %-20s %9.1f %9.1f %8d %8d %6d %6d %4d  %s%n", j.path("name").asText(), j.path("state").asText(),
           j.path("lastBatchId").asLong(), j.path("lastBatchTime").asText("-").replace(".000Z", "Z"), j.path("inputRowsPerSecond").asDouble(),
           j.path("processedRowsPerSecond").asDouble(), j.path("batchDurationMs").asLong(), j.path("sourceLagMs").asLong(),
           j.path("lateEvents").asLong(), j.path("deadLetters").asLong(), j.path("restarts").asInt(),
-          j.path("lastError").isNull() ? "" : j.path("lastError").asText()));
+          lastColumn(j)));
     }
     return out.toString();
+  }
+
+  /** A batch waiting for the warehouse says so first: that is what on-call needs to see. */
+  private static String lastColumn(JsonNode j) {
+    JsonNode since = j.path("waitingSince");
+    if (!since.isMissingNode() && !since.isNull()) {
+      Duration waited = Duration.between(java.time.Instant.parse(since.asText()), java.time.Instant.now());
+      return "WAITING " + waited.toSeconds() + " s: " + j.path("waitingFor").asText();
+    }
+    return j.path("lastError").isNull() ? "" : j.path("lastError").asText();
   }
 
   private static String readOrExplain(Path file) throws java.io.IOException {

@@ -1,21 +1,33 @@
 package dev.convoy.job;
 
+import dev.convoy.events.DeadLetter;
 import dev.convoy.sink.TableSpec;
 import dev.convoy.sink.UpsertSink;
 import dev.convoy.sink.Warehouse;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.util.CollectionAccumulator;
 
-/** The sink of bucket rows: each micro-batch collected on the driver and upserted in one transaction. */
+/**
+ * The sink of bucket rows: each micro-batch collected on the driver and upserted, with the dead letters
+ * its decode tasks found, in one transaction.
+ */
 public final class BucketSink implements Job.Sink {
 
   private final UpsertSink sink;
+  private final CollectionAccumulator<DeadLetter> deadLetters;
+  private final LongAdder deadLettersWritten;
 
-  public BucketSink(Warehouse warehouse, String job, TableSpec table) {
-    this.sink = new UpsertSink(warehouse, job, table);
+  public BucketSink(Warehouse warehouse, String job, TableSpec table, UpsertSink.Settings settings, JobCounters counters) {
+    this.sink = new UpsertSink(warehouse, job, table, settings, Clock.systemUTC(), UpsertSink.StepProbe.NONE);
+    this.deadLetters = counters.deadLetters();
+    this.deadLettersWritten = counters.deadLettersWritten();
   }
 
   @Override
@@ -25,19 +37,25 @@ public final class BucketSink implements Job.Sink {
 
   @Override
   public void write(Dataset<Row> batch, long batchId) {
+    // The accumulator is this job's alone and its batches run one after another: empty it, run the
+    // batch (the collect runs the decode tasks), then take what they found.
+    deadLetters.reset();
     // Update mode emits only the buckets this batch changed: a few thousand rows, fine to collect.
     List<Row> rows = batch.collectAsList();
+    List<DeadLetter> dead = List.copyOf(deadLetters.value());
+    deadLetters.reset();
     List<Object[]> values = new ArrayList<>(rows.size());
     for (Row r : rows) {
       Object[] v = new Object[r.size()];
       for (int i = 0; i < v.length; i++) v[i] = r.get(i) instanceof Timestamp t ? t.toInstant() : r.get(i);
       values.add(v);
     }
-    sink.upsert(batchId, values);
+    deadLettersWritten.add(sink.upsert(batchId, values, dead).deadLetters());
   }
 
-  public UpsertSink upsertSink() {
-    return sink;
+  @Override
+  public Optional<UpsertSink.Waiting> waiting() {
+    return sink.waiting();
   }
 
   @Override

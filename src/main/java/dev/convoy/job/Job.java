@@ -1,7 +1,9 @@
 package dev.convoy.job;
 
 import dev.convoy.config.JobConfig;
+import dev.convoy.sink.UpsertSink;
 import java.time.Duration;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -40,6 +42,11 @@ public record Job(String name, Settings settings, Source source, Decode decode, 
     void prepare();
 
     void write(Dataset<Row> batch, long batchId);
+
+    /** What the batch being written waits for (the warehouse being away), if anything. */
+    default Optional<UpsertSink.Waiting> waiting() {
+      return Optional.empty();
+    }
 
     @Override
     void close();

@@ -1,16 +1,21 @@
 package dev.convoy.job;
 
+import dev.convoy.events.DeadLetter;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.spark.SparkContext;
+import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * What a job's tasks count on the executors, summed on the driver for its status: payloads kept as
- * dead letters, and events dropped behind the watermark.
+ * What a job's tasks hand to the driver, and what the driver counts for its status: the dead letters
+ * of the running batch (written by the driver in the batch's transaction), dead letters committed
+ * since the driver started, and events dropped behind the watermark.
  */
-public record JobCounters(LongAccumulator deadLetters, LongAccumulator lateEvents) {
+public record JobCounters(CollectionAccumulator<DeadLetter> deadLetters, LongAdder deadLettersWritten, LongAccumulator lateEvents) {
 
-  /** Registers a fresh pair of accumulators for {@code job}, named so the Spark UI shows whose they are. */
+  /** Registers fresh accumulators for {@code job}, named so the Spark UI shows whose they are. */
   public static JobCounters register(SparkContext spark, String job) {
-    return new JobCounters(spark.longAccumulator("dead letters of " + job), spark.longAccumulator("late events of " + job));
+    return new JobCounters(spark.collectionAccumulator("dead letters of " + job), new LongAdder(),
+        spark.longAccumulator("late events of " + job));
   }
 }

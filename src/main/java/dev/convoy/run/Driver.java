@@ -2,6 +2,7 @@ package dev.convoy.run;
 
 import dev.convoy.job.Job;
 import dev.convoy.job.JobCounters;
+import dev.convoy.sink.UpsertSink;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -85,14 +87,16 @@ public final class Driver implements AutoCloseable {
     ProgressTracker.Snapshot s = progress.latest(r.name());
     StreamingQueryProgress p = s == null ? null : s.progress();
     JobCounters counted = counters.apply(r.name());
+    Optional<UpsertSink.Waiting> waiting = jobs.get(r.name()).sink().waiting();
     return new JobStatus(r.name(), r.state(), r.name(),
         p == null ? -1 : p.batchId(), p == null ? null : p.timestamp(),
         p == null ? 0 : finite(p.inputRowsPerSecond()), p == null ? 0 : finite(p.processedRowsPerSecond()),
         p == null || p.durationMs().get("triggerExecution") == null ? 0 : p.durationMs().get("triggerExecution"),
         p == null ? null : p.eventTime().get("watermark"),
         s == null ? 0 : s.sourceLagMs(), counted.lateEvents().value(), progress.lateRowsDropped(r.name()),
-        counted.deadLetters().value(),
-        r.restarts(), r.lastError());
+        counted.deadLettersWritten().sum(),
+        r.restarts(), r.lastError(),
+        waiting.map(UpsertSink.Waiting::reason).orElse(null), waiting.map(w -> w.since().toString()).orElse(null));
   }
 
   private static double finite(double v) {

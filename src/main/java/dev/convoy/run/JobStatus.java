@@ -5,9 +5,11 @@ package dev.convoy.run;
  * is the source's largest millisBehindLatest. Counts are since this driver started: {@code lateEvents}
  * is the events dropped behind the watermark, one per event; {@code lateRowsDropped} is Spark's own
  * {@code numRowsDroppedByWatermark}, rows after partial aggregation (a cross-check: non-zero only when
- * {@code lateEvents} is); {@code deadLetters} were written to the dead-letter table.
+ * {@code lateEvents} is); {@code deadLetters} were committed to the job's dead-letter table. While the
+ * warehouse is away, {@code waitingFor} says why the current batch waits and {@code waitingSince} since when
+ * (ISO-8601, UTC); both are null otherwise.
  */
 public record JobStatus(String name, JobState state, String pool, long lastBatchId, String lastBatchTime,
                         double inputRowsPerSecond, double processedRowsPerSecond, long batchDurationMs, String watermark,
                         long sourceLagMs, long lateEvents, long lateRowsDropped, long deadLetters, int restarts,
-                        String lastError) {}
+                        String lastError, String waitingFor, String waitingSince) {}

@@ -8,6 +8,8 @@ import dev.convoy.control.ControlServer;
 import dev.convoy.job.ConfiguredJobs;
 import dev.convoy.job.Job;
 import dev.convoy.job.JobCounters;
+import dev.convoy.sink.RedshiftWarehouse;
+import dev.convoy.sink.WarehouseFacts;
 import dev.convoy.source.SourceSelection;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,6 +110,7 @@ public final class RunCommand {
       Map<String, JobCounters> counters = new ConcurrentHashMap<>();
       for (JobConfig j : config.jobs()) counters.put(j.name(), JobCounters.register(spark.sparkContext(), j.name()));
       List<Job> jobs = ConfiguredJobs.from(config, SourceSelection.onClasspath(), env, counters::get);
+      reportWarehouse(config, env);
       Driver driver = new Driver(spark, jobs, config.maxConcurrentJobs(), counters::get);
       String token = env.get(config.control().tokenVariable());
       if (token == null || token.isBlank()) token = newToken();
@@ -130,6 +133,18 @@ public final class RunCommand {
     } catch (Exception | Error e) {
       spark.stop();
       throw e;
+    }
+  }
+
+  /** Logs which warehouse this is, its isolation level and the connection budget; the sinks' start-up decides if it is reachable. */
+  private static void reportWarehouse(ConvoyConfig config, Map<String, String> env) {
+    String budget = ConvoyConfig.Warehouse.connectionsFor(config.jobs().size()) + " of " + config.warehouse().maxConnections()
+        + " warehouse connections (redshift.maxConnections)";
+    try {
+      System.err.println("convoy: warehouse " + WarehouseFacts.read(new RedshiftWarehouse(config.redshift(), env)) + "; "
+          + config.jobs().size() + " jobs use " + budget);
+    } catch (java.sql.SQLException | RuntimeException e) {
+      System.err.println("convoy: cannot read the warehouse's isolation level yet (" + e.getMessage() + "); " + budget);
     }
   }
 

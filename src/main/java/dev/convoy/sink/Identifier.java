@@ -5,7 +5,8 @@ import java.util.regex.Pattern;
 /**
  * A SQL identifier from configuration, validated before it is ever placed in SQL text (values are
  * always bound; names cannot be). Lower-case letters, digits and underscores, starting with a letter
- * or underscore, at most 127 characters: valid unquoted on both Redshift and PostgreSQL.
+ * or underscore, at most 127 characters (bytes, since they are ASCII), and none of Redshift's reserved
+ * words: valid unquoted on both Redshift and PostgreSQL.
  */
 public record Identifier(String value) {
 
@@ -15,6 +16,10 @@ public record Identifier(String value) {
     if (value == null || !VALID.matcher(value).matches()) {
       throw new IllegalArgumentException("'" + value + "' is not a valid identifier: use lower-case letters, digits and "
           + "underscores, starting with a letter or underscore, at most 127 characters");
+    }
+    if (ReservedWords.contains(value)) {
+      throw new IllegalArgumentException("'" + value + "' is a reserved word in Amazon Redshift (see \"Reserved words\" in "
+          + "its Database Developer Guide); choose another name, e.g. '" + value + "_1'");
     }
   }
 

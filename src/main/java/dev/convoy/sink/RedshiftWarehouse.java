@@ -49,6 +49,8 @@ public final class RedshiftWarehouse implements Warehouse {
     // Fail fast when the endpoint is unreachable instead of hanging a micro-batch.
     props.setProperty("loginTimeout", "30");
     props.setProperty("tcpKeepAlive", "true");
+    // Redshift puts "Serializable isolation violation" (error 1023) in the DETAIL; Failure reads it from the message.
+    props.setProperty("logServerErrorDetail", "true");
     return DriverManager.getConnection(settings.url(), props);
   }
 

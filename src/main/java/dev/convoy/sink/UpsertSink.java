@@ -1,32 +1,40 @@
 package dev.convoy.sink;
 
+import dev.convoy.events.DeadLetter;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Calendar;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TimeZone;
-import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Upserts one job's micro-batches into its table, exactly once in effect. Per batch, one
- * transaction: skip if the ledger has (job, table, batch id); stage the de-duplicated rows in a temp
- * table with multi-row inserts of bound values; MERGE into the target; record the batch in the
- * ledger; commit. Rows carry absolute values, so even a MERGE that ran twice writes the same numbers.
+ * Upserts one job's micro-batches into its table, exactly once in effect. Per batch, one transaction
+ * on the job's own connection: skip if the table's ledger has the batch id; stage and MERGE the rows;
+ * stage and MERGE the batch's dead letters into the table's dead-letter table; record the batch in the
+ * ledger; commit. Every table it touches belongs to this target alone, so concurrent jobs never
+ * conflict under Redshift's SERIALIZABLE isolation. Rows carry absolute values, so even a MERGE that
+ * ran twice writes the same numbers.
  *
- * <p>One connection per sink, reused across batches and re-opened after a failure. Not thread-safe:
- * a job writes its batches one after another.
+ * <p>A warehouse that is away (refusing connections, restarting, out of connections) makes the batch
+ * wait and retry, up to the policy's outage limit, visible through {@link #waiting()}; it never fails
+ * the query. Not thread-safe: a job writes its batches one after another.
  */
 public final class UpsertSink implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(UpsertSink.class);
 
   /** Points inside the transaction, for tests that cut the connection there. */
   public enum Step { STAGED, MERGED, LEDGERED }
@@ -40,7 +48,15 @@ public final class UpsertSink implements AutoCloseable {
   }
 
   /** The outcome of one batch. */
-  public record BatchResult(long batchId, boolean skipped, int rows, int inserted, int updated, int attempts) {}
+  public record BatchResult(long batchId, boolean skipped, int rows, int inserted, int updated, int deadLetters, int attempts) {}
+
+  /** What a batch is waiting for (the warehouse being away), and since when. */
+  public record Waiting(String reason, Instant since) {}
+
+  /** How the sink retries, and how long its ledger keeps committed batch ids. */
+  public record Settings(RetryPolicy retry, Duration ledgerRetention) {
+    public static final Settings DEFAULT = new Settings(RetryPolicy.DEFAULT, Duration.ofDays(7));
+  }
 
   /** The batch could not be written; it names the job, table and batch. */
   public static final class SinkException extends RuntimeException {
@@ -50,58 +66,86 @@ public final class UpsertSink implements AutoCloseable {
   }
 
   private static final Calendar UTC = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
-  /** Rows per INSERT statement, bounded by the 32,767 bind parameters a statement may carry. */
-  private static final int MAX_ROWS_PER_INSERT = 1000;
-  private static final String STAGE = "convoy_stage";
+  /** Pruning the ledger once every this many batches keeps its lookups cheap without a DELETE per batch. */
+  private static final int PRUNE_EVERY = 500;
+  /** At start-up, a warehouse that stays away this long fails the start, with the cause named. */
+  private static final Duration PREPARE_OUTAGE_LIMIT = Duration.ofMinutes(2);
+  private static final Duration STILL_WAITING_LOG = Duration.ofMinutes(1);
 
   private final Warehouse warehouse;
   private final String job;
-  private final TableSpec target;
+  private final StagedMerge target;
+  private final StagedMerge deadLetters;
   private final TableSpec ledger;
-  private final RetryPolicy retry;
+  private final Settings settings;
   private final Clock clock;
   private final StepProbe probe;
   private final SinkMetrics metrics = new SinkMetrics();
-  private final int rowsPerInsert;
+  private volatile Waiting waiting;
+  private int batchesSincePrune;
   private Connection connection;
-  private Dialect dialect;
 
-  public UpsertSink(Warehouse warehouse, String job, TableSpec target, RetryPolicy retry, Clock clock, StepProbe probe) {
+  public UpsertSink(Warehouse warehouse, String job, TableSpec target, Settings settings, Clock clock, StepProbe probe) {
     this.warehouse = warehouse;
     this.job = job;
-    this.target = target;
+    this.target = new StagedMerge(target, "convoy_stage");
+    this.deadLetters = new StagedMerge(Tables.deadLetters(target.name()), "convoy_stage_dead");
     this.ledger = Tables.ledger(target.name());
-    this.retry = retry;
+    this.settings = settings;
     this.clock = clock;
     this.probe = probe;
-    this.rowsPerInsert = Math.max(1, Math.min(MAX_ROWS_PER_INSERT, 32_000 / target.columns().size()));
+  }
+
+  public UpsertSink(Warehouse warehouse, String job, TableSpec target, RetryPolicy retry, Clock clock, StepProbe probe) {
+    this(warehouse, job, target, new Settings(retry, Settings.DEFAULT.ledgerRetention()), clock, probe);
   }
 
   public UpsertSink(Warehouse warehouse, String job, TableSpec target) {
-    this(warehouse, job, target, RetryPolicy.DEFAULT, Clock.systemUTC(), StepProbe.NONE);
+    this(warehouse, job, target, Settings.DEFAULT, Clock.systemUTC(), StepProbe.NONE);
   }
 
   /**
-   * Creates the target and ledger tables if missing and checks the target's columns. Call at start-up:
+   * Creates the target, its ledger and its dead-letter table if missing and checks their columns; a
+   * new ledger takes over this table's rows of the shared ledger of earlier versions. Call at start-up:
    * a mismatch fails here, naming the column, before anything is written.
    */
   public void prepare() {
-    runWithRetry("prepare tables", attempt -> {
+    RetryPolicy retry = settings.retry();
+    Duration limit = retry.outageLimit().compareTo(PREPARE_OUTAGE_LIMIT) < 0 ? retry.outageLimit() : PREPARE_OUTAGE_LIMIT;
+    runWithRetry("prepare tables", retry.withOutageLimit(limit), attempt -> {
       Connection c = connection();
       c.setAutoCommit(true);
+      Dialect dialect = Dialect.of(c);
+      Tables.ensure(c, target.target(), dialect);
+      Tables.ensure(c, deadLetters.target(), dialect);
       Tables.ensure(c, ledger, dialect);
-      Tables.ensure(c, target, dialect);
+      int migrated = Tables.migrateLegacyLedger(c, ledger, target.target().name());
+      if (migrated > 0) {
+        LOG.info("job {}: copied {} committed batch ids of {} from the shared ledger {} into {}", job, migrated,
+            target.target().name(), Tables.LEGACY_LEDGER, ledger.name());
+      }
+      Tables.prune(c, ledger, clock.instant().minus(settings.ledgerRetention()));
       return null;
     });
   }
 
-  /** Writes one batch; a batch id already in the ledger is skipped. */
+  /** Writes one batch of rows; a batch id already in the ledger is skipped. */
   public BatchResult upsert(long batchId, List<Object[]> rows) {
-    List<Object[]> unique = deduplicate(rows);
+    return upsert(batchId, rows, List.of());
+  }
+
+  /** Writes one batch of rows and the dead letters of the same batch, in one transaction. */
+  public BatchResult upsert(long batchId, List<Object[]> rows, List<DeadLetter> letters) {
+    List<Object[]> unique = target.validated(job, rows);
+    // A retried task hands its dead letters over again: one per record.
+    Map<List<String>, DeadLetter> distinct = new LinkedHashMap<>();
+    for (DeadLetter d : letters) distinct.put(List.of(d.stream(), d.sequenceNumber()), d);
+    List<Object[]> dead = deadLetters.validated(job, DeadLetters.rows(batchId, List.copyOf(distinct.values())));
     long start = System.nanoTime();
-    BatchResult result = runWithRetry("batch " + batchId, attempt -> write(batchId, unique, attempt));
+    BatchResult result = runWithRetry("batch " + batchId, settings.retry(),
+        attempt -> write(batchId, unique, dead, distinct.size(), attempt));
     if (result.skipped()) metrics.skipped();
-    else metrics.committed(result.rows(), result.inserted(), (System.nanoTime() - start) / 1_000_000);
+    else metrics.committed(result.rows(), result.inserted(), result.deadLetters(), (System.nanoTime() - start) / 1_000_000);
     return result;
   }
 
@@ -110,43 +154,53 @@ public final class UpsertSink implements AutoCloseable {
   }
 
   public TableSpec target() {
-    return target;
+    return target.target();
   }
 
-  private BatchResult write(long batchId, List<Object[]> rows, int attempt) throws SQLException {
+  /** What the current batch is waiting for, if the warehouse is away. */
+  public Optional<Waiting> waiting() {
+    return Optional.ofNullable(waiting);
+  }
+
+  /** The MERGE from the staging table into the target that each batch runs. */
+  public String mergeSql() {
+    return target.mergeSql();
+  }
+
+  private BatchResult write(long batchId, List<Object[]> rows, List<Object[]> dead, int letters, int attempt) throws SQLException {
     Connection c = connection();
     c.setAutoCommit(false);
     try {
       if (alreadyCommitted(c, batchId)) {
         c.rollback();
-        return new BatchResult(batchId, true, 0, 0, 0, attempt);
+        return new BatchResult(batchId, true, 0, 0, 0, 0, attempt);
       }
       int updated = 0;
       if (!rows.isEmpty()) {
-        try (Statement s = c.createStatement()) {
-          s.execute("CREATE TEMP TABLE " + STAGE + " (LIKE " + target.name().sql() + ")");
-        }
-        stage(c, rows);
+        target.stage(c, rows);
         probe.reached(Step.STAGED, attempt, c);
-        updated = countMatched(c);
-        try (Statement s = c.createStatement()) {
-          s.execute(mergeSql());
-          s.execute("DROP TABLE " + STAGE);
-        }
-        probe.reached(Step.MERGED, attempt, c);
+        updated = target.merge(c);
       }
+      if (!dead.isEmpty()) {
+        deadLetters.stage(c, dead);
+        deadLetters.merge(c);
+      }
+      if (!rows.isEmpty() || !dead.isEmpty()) probe.reached(Step.MERGED, attempt, c);
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + ledger.name().sql()
-          + " (job, target_table, batch_id, row_count, committed_at) VALUES (?, ?, ?, ?, ?)")) {
-        ps.setString(1, job);
-        ps.setString(2, target.name().sql());
-        ps.setLong(3, batchId);
-        ps.setLong(4, rows.size());
+          + " (batch_id, job, row_count, dead_letters, committed_at) VALUES (?, ?, ?, ?, ?)")) {
+        ps.setLong(1, batchId);
+        ps.setString(2, job);
+        ps.setLong(3, rows.size());
+        ps.setLong(4, letters);
         ps.setTimestamp(5, Timestamp.from(clock.instant()), UTC);
         ps.executeUpdate();
       }
+      boolean prune = batchesSincePrune + 1 >= PRUNE_EVERY;
+      if (prune) Tables.prune(c, ledger, clock.instant().minus(settings.ledgerRetention()));
       probe.reached(Step.LEDGERED, attempt, c);
       c.commit();
-      return new BatchResult(batchId, false, rows.size(), rows.size() - updated, updated, attempt);
+      batchesSincePrune = prune ? 0 : batchesSincePrune + 1;
+      return new BatchResult(batchId, false, rows.size(), rows.size() - updated, updated, letters, attempt);
     } catch (SQLException | RuntimeException e) {
       rollbackQuietly(c);
       throw e;
@@ -154,109 +208,12 @@ public final class UpsertSink implements AutoCloseable {
   }
 
   private boolean alreadyCommitted(Connection c, long batchId) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + ledger.name().sql()
-        + " WHERE job = ? AND target_table = ? AND batch_id = ?")) {
-      ps.setString(1, job);
-      ps.setString(2, target.name().sql());
-      ps.setLong(3, batchId);
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + ledger.name().sql() + " WHERE batch_id = ?")) {
+      ps.setLong(1, batchId);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next();
       }
     }
-  }
-
-  private void stage(Connection c, List<Object[]> rows) throws SQLException {
-    int full = rows.size() / rowsPerInsert;
-    if (full > 0) {
-      try (PreparedStatement ps = c.prepareStatement(insertSql(rowsPerInsert))) {
-        for (int chunk = 0; chunk < full; chunk++) {
-          bindRows(ps, rows, chunk * rowsPerInsert, rowsPerInsert);
-          ps.addBatch();
-        }
-        ps.executeBatch();
-      }
-    }
-    int rest = rows.size() % rowsPerInsert;
-    if (rest > 0) {
-      try (PreparedStatement ps = c.prepareStatement(insertSql(rest))) {
-        bindRows(ps, rows, full * rowsPerInsert, rest);
-        ps.executeUpdate();
-      }
-    }
-  }
-
-  private String insertSql(int rowCount) {
-    String columns = target.columns().stream().map(col -> col.name().value()).collect(Collectors.joining(", "));
-    String one = "(" + String.join(", ", java.util.Collections.nCopies(target.columns().size(), "?")) + ")";
-    return "INSERT INTO " + STAGE + " (" + columns + ") VALUES " + String.join(", ", java.util.Collections.nCopies(rowCount, one));
-  }
-
-  private void bindRows(PreparedStatement ps, List<Object[]> rows, int from, int count) throws SQLException {
-    int p = 1;
-    List<Column> columns = target.columns();
-    for (int r = from; r < from + count; r++) {
-      Object[] row = rows.get(r);
-      for (int i = 0; i < columns.size(); i++) bind(ps, p++, columns.get(i), row[i]);
-    }
-  }
-
-  private static void bind(PreparedStatement ps, int index, Column column, Object value) throws SQLException {
-    if (value == null) {
-      ps.setNull(index, column.type().sqlType());
-      return;
-    }
-    switch (column.type().kind()) {
-      case VARCHAR -> ps.setString(index, (String) value);
-      case TIMESTAMP -> ps.setTimestamp(index, Timestamp.from((Instant) value), UTC);
-      case BIGINT -> ps.setLong(index, ((Number) value).longValue());
-      case DOUBLE -> ps.setDouble(index, ((Number) value).doubleValue());
-      case BOOLEAN -> ps.setBoolean(index, (Boolean) value);
-    }
-  }
-
-  private int countMatched(Connection c) throws SQLException {
-    try (Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + STAGE + " JOIN " + target.name().sql() + " ON " + matchCondition())) {
-      rs.next();
-      return rs.getInt(1);
-    }
-  }
-
-  private String matchCondition() {
-    String t = target.name().sql();
-    return target.keys().stream().map(k -> t + "." + k.name() + " = " + STAGE + "." + k.name()).collect(Collectors.joining(" AND "));
-  }
-
-  /** The MERGE from the staging table into the target that each batch runs. */
-  public String mergeSql() {
-    String columns = target.columns().stream().map(col -> col.name().value()).collect(Collectors.joining(", "));
-    String values = target.columns().stream().map(col -> STAGE + "." + col.name()).collect(Collectors.joining(", "));
-    // Redshift requires both clauses; with only key columns, "update" rewrites a key with itself.
-    List<Column> updatable = target.values().isEmpty() ? target.keys().subList(0, 1) : target.values();
-    String sets = updatable.stream().map(col -> col.name() + " = " + STAGE + "." + col.name()).collect(Collectors.joining(", "));
-    return "MERGE INTO " + target.name().sql() + " USING " + STAGE + " ON " + matchCondition()
-        + " WHEN MATCHED THEN UPDATE SET " + sets
-        + " WHEN NOT MATCHED THEN INSERT (" + columns + ") VALUES (" + values + ")";
-  }
-
-  /** The last row of each key wins: MERGE refuses a source with two rows for one target row. */
-  private List<Object[]> deduplicate(List<Object[]> rows) {
-    List<Column> columns = target.columns();
-    int[] keyIndexes = new int[target.keys().size()];
-    for (int i = 0, k = 0; i < columns.size(); i++) if (columns.get(i).key()) keyIndexes[k++] = i;
-    Map<List<Object>, Object[]> byKey = new LinkedHashMap<>();
-    for (Object[] row : rows) {
-      if (row.length != columns.size()) {
-        throw new IllegalArgumentException(target.name() + ": a row has " + row.length + " values for " + columns.size() + " columns");
-      }
-      Object[] key = new Object[keyIndexes.length];
-      for (int k = 0; k < keyIndexes.length; k++) {
-        key[k] = row[keyIndexes[k]];
-        if (key[k] == null) throw new IllegalArgumentException(target.name() + ": key column " + columns.get(keyIndexes[k]).name() + " is null");
-      }
-      byKey.put(Arrays.asList(key), row);
-    }
-    return new ArrayList<>(byKey.values());
   }
 
   @FunctionalInterface
@@ -264,34 +221,86 @@ public final class UpsertSink implements AutoCloseable {
     T run(int attempt) throws SQLException;
   }
 
-  private <T> T runWithRetry(String what, Attempt<T> work) {
+  private <T> T runWithRetry(String what, RetryPolicy retry, Attempt<T> work) {
+    Instant outageSince = null;
+    Instant lastLog = null;
+    int conflicts = 0;
     for (int attempt = 1; ; attempt++) {
       try {
-        return work.run(attempt);
+        T result = work.run(attempt);
+        if (outageSince != null) {
+          LOG.info("job {}: the warehouse is back after {}; {} of {} went through", job,
+              human(Duration.between(outageSince, clock.instant())), what, target.target().name());
+        }
+        waiting = null;
+        return result;
       } catch (SQLException | RuntimeException e) {
-        if (e instanceof Tables.SchemaMismatchException) throw (RuntimeException) e;
-        boolean transientError = RetryPolicy.isTransient(e);
-        if (transientError) dropConnection();
-        if (!transientError || attempt >= retry.maxAttempts()) {
-          throw new SinkException("job " + job + ": writing " + what + " to " + target.name() + " failed"
-              + (transientError ? " after " + attempt + " attempts" : "") + ": " + e.getMessage(), e);
+        if (e instanceof Tables.SchemaMismatchException || e instanceof StagedMerge.ValueException) {
+          waiting = null;
+          throw (RuntimeException) e;
+        }
+        Failure failure = Failure.of(e);
+        if (!failure.isTransient()) {
+          waiting = null;
+          throw new SinkException("job " + job + ": writing " + what + " to " + target.target().name() + " failed: " + e.getMessage(), e);
+        }
+        dropConnection();
+        Instant now = clock.instant();
+        if (failure == Failure.CONFLICT) {
+          metrics.conflicted();
+          if (++conflicts >= retry.maxAttempts()) {
+            waiting = null;
+            throw new SinkException("job " + job + ": writing " + what + " to " + target.target().name() + " failed after "
+                + conflicts + " conflicts with concurrent transactions: " + e.getMessage(), e);
+          }
+          LOG.info("job {}: {} conflicted with a concurrent transaction ({}); retrying", job, what, firstLine(e));
+        } else {
+          String reason = failure == Failure.CONNECTION_LIMIT
+              ? "the warehouse's connection limit is reached (" + firstLine(e) + ")"
+              : "the warehouse is unreachable (" + firstLine(e) + ")";
+          if (outageSince == null) {
+            outageSince = now;
+            lastLog = now;
+            LOG.warn("job {}: {}; {} waits and retries for up to {}{}", job, reason, what, human(retry.outageLimit()),
+                failure == Failure.CONNECTION_LIMIT ? ", at least " + RetryPolicy.CONNECTION_LIMIT_BACKOFF.toSeconds()
+                    + " s apart (lower maxConcurrentJobs or free connections on the cluster)" : "");
+          } else if (Duration.between(lastLog, now).compareTo(STILL_WAITING_LOG) >= 0) {
+            lastLog = now;
+            LOG.warn("job {}: still waiting for the warehouse after {}: {}", job, human(Duration.between(outageSince, now)), reason);
+          }
+          waiting = new Waiting(reason, outageSince);
+          if (Duration.between(outageSince, now).compareTo(retry.outageLimit()) > 0) {
+            waiting = null;
+            throw new SinkException("job " + job + ": " + what + " of " + target.target().name() + " waited " + human(retry.outageLimit())
+                + " (the outage limit) for the warehouse: " + e.getMessage(), e);
+          }
         }
         metrics.retried();
         try {
-          Thread.sleep(retry.backoff(attempt).toMillis());
+          Thread.sleep(retry.backoff(failure, failure == Failure.CONFLICT ? conflicts : attempt).toMillis());
         } catch (InterruptedException ie) {
           Thread.currentThread().interrupt();
-          throw new SinkException("job " + job + ": interrupted while retrying " + what, ie);
+          waiting = null;
+          // A stop interrupts the query's thread; Spark reads this shape as "stopped", not as a failure.
+          throw new UncheckedIOException(new InterruptedIOException("job " + job + ": stopped while " + what + " waited to retry"));
         }
       }
     }
   }
 
+  /** 2h, 1m4s: durations as the config spells them. */
+  private static String human(Duration d) {
+    return d.withNanos(0).toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private static String firstLine(Throwable e) {
+    String m = String.valueOf(e.getMessage());
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+
   private Connection connection() throws SQLException {
-    if (connection == null) {
-      connection = warehouse.connect();
-      dialect = Dialect.of(connection);
-    }
+    if (connection == null) connection = warehouse.connect();
     return connection;
   }
 

@@ -7,7 +7,8 @@ import dev.convoy.control.ControlCommand;
 import dev.convoy.run.RunCommand;
 import dev.convoy.events.EventType;
 import dev.convoy.events.WireProtocol;
-import dev.convoy.sink.DeadLetterSink;
+import dev.convoy.sink.TableName;
+import dev.convoy.sink.Tables;
 import dev.convoy.sink.RedshiftWarehouse;
 import dev.convoy.source.kinesis.proxy.KinesisEndpoint;
 import dev.convoy.source.kinesis.proxy.SdkStreamProxy;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -52,9 +54,12 @@ public final class DemoCommand {
       for (JobConfig j : jobs.values()) recreate(admin, j.stream());
     }
     try (Connection c = warehouse.connect(); Statement s = c.createStatement()) {
-      for (JobConfig j : jobs.values()) s.execute("DROP TABLE IF EXISTS " + j.table().sql());
-      s.execute("DROP TABLE IF EXISTS " + DeadLetterSink.TABLE);
-      s.execute("DROP TABLE IF EXISTS convoy_batches");
+      // Only the demo's own tables: each job's target, ledger and dead letters. Other jobs' tables are theirs.
+      for (JobConfig j : jobs.values()) {
+        for (TableName t : List.of(j.table(), Tables.ledger(j.table()).name(), Tables.deadLetters(j.table()).name())) {
+          s.execute("DROP TABLE IF EXISTS " + t.sql());
+        }
+      }
     }
     for (JobConfig j : jobs.values()) deleteTree(Path.of(j.checkpoint()));
 
@@ -100,7 +105,7 @@ public final class DemoCommand {
       System.exit(1);
     }
     System.out.printf("demo: exact — every event the producer wrote is counted once in Redshift; %d malformed records kept in %s%n",
-        report.malformed().values().stream().mapToLong(Long::longValue).sum(), DeadLetterSink.TABLE);
+        report.malformed().values().stream().mapToLong(Long::longValue).sum(), "the jobs' *_convoy_dead_letters tables");
     System.exit(0);
   }
 

@@ -6,17 +6,10 @@ import dev.convoy.events.Event;
 import dev.convoy.events.EventDecoder;
 import dev.convoy.events.EventType;
 import dev.convoy.events.WireProtocol;
-import dev.convoy.sink.DeadLetterSink;
-import dev.convoy.sink.RedshiftSettings;
-import dev.convoy.sink.RedshiftWarehouse;
-import dev.convoy.sink.TableName;
-import dev.convoy.sink.UpsertSink;
+import dev.convoy.sink.Values;
 import java.sql.Timestamp;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.NoSuchElementException;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -24,12 +17,18 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.util.LongAccumulator;
+import org.apache.spark.util.CollectionAccumulator;
 
 /**
- * The decode stage: Kinesis rows (either source's schema) to event rows. A payload that does not decode
- * becomes a dead letter, written by the task itself to the dead-letter table when its partition ends:
- * the table is keyed by stream and sequence number, so a retried or replayed task rewrites the same rows.
+ * The decode stage: Kinesis rows (either source's schema) to event rows. A payload that does not decode,
+ * or whose names would not fit the warehouse (more than {@link HourlyBuckets#DIMENSION_BYTES} bytes of
+ * UTF-8), becomes a dead letter. Tasks never touch the warehouse: they hand their dead letters to the
+ * driver through an accumulator, and the driver writes them in the batch's own transaction, with its
+ * buckets and ledger row. A retried task adds its dead letters again; the sink keys them by stream and
+ * sequence number, so they are written once.
+ *
+ * <p>Names lose their trailing spaces here: Redshift compares strings without them, so {@code 'a'} and
+ * {@code 'a '} must be one bucket before the aggregation, not two that collide in the MERGE.
  */
 public final class DecodeEvents implements MapPartitionsFunction<Row, Row> {
 
@@ -40,23 +39,15 @@ public final class DecodeEvents implements MapPartitionsFunction<Row, Row> {
       .add("campaign_id", DataTypes.StringType, false)
       .add("subscriber_id", DataTypes.StringType, false);
 
-  // Dead letters of one batch come from many tasks; the ledger needs a distinct id per task's write.
-  private static final int PARTITION_BITS = 20;
-
   private final String job;
   private final EventType type;
   private final WireProtocol protocol;
-  private final RedshiftSettings redshift;
-  private final String deadLetterTable;
-  private final LongAccumulator deadLetters;
+  private final CollectionAccumulator<DeadLetter> deadLetters;
 
-  public DecodeEvents(String job, EventType type, WireProtocol protocol, RedshiftSettings redshift, TableName beside,
-                      LongAccumulator deadLetters) {
+  public DecodeEvents(String job, EventType type, WireProtocol protocol, CollectionAccumulator<DeadLetter> deadLetters) {
     this.job = job;
     this.type = type;
     this.protocol = protocol;
-    this.redshift = redshift;
-    this.deadLetterTable = beside.sql();
     this.deadLetters = deadLetters;
   }
 
@@ -67,31 +58,31 @@ public final class DecodeEvents implements MapPartitionsFunction<Row, Row> {
   @Override
   public Iterator<Row> call(Iterator<Row> input) {
     EventDecoder decoder = EventDecoder.forType(type, protocol);
-    List<DeadLetter> dead = new ArrayList<>();
     return new Iterator<>() {
       private Row next;
-      private boolean flushed;
 
       @Override
       public boolean hasNext() {
         while (next == null && input.hasNext()) {
           Row r = input.next();
           byte[] data = r.getAs("data");
-          switch (decoder.decode(data)) {
+          String error = switch (decoder.decode(data)) {
             case Decoded.Valid v -> {
               Event e = v.event();
-              next = RowFactory.create(new Timestamp(e.eventTimeMillis()), e.emailId(), e.campaignId(), e.subscriberId());
+              String email = Values.withoutTrailingSpaces(e.emailId());
+              String campaign = Values.withoutTrailingSpaces(e.campaignId());
+              String subscriber = Values.withoutTrailingSpaces(e.subscriberId());
+              String tooLong = tooLong("email_id", email, tooLong("campaign_id", campaign, tooLong("subscriber_id", subscriber, null)));
+              if (tooLong == null) next = RowFactory.create(new Timestamp(e.eventTimeMillis()), email, campaign, subscriber);
+              yield tooLong;
             }
-            case Decoded.Invalid i -> {
-              Timestamp arrival = r.getAs("approximateArrivalTimestamp");
-              dead.add(DeadLetter.of(job, r.getAs("streamName"), r.getAs("sequenceNumber"), r.getAs("partitionKey"),
-                  arrival.toInstant(), i.error(), data));
-            }
+            case Decoded.Invalid i -> i.error();
+          };
+          if (error != null) {
+            Timestamp arrival = r.getAs("approximateArrivalTimestamp");
+            deadLetters.add(DeadLetter.of(job, r.getAs("streamName"), r.getAs("sequenceNumber"), r.getAs("partitionKey"),
+                arrival.toInstant(), error, data));
           }
-        }
-        if (next == null && !flushed) {
-          flushed = true;
-          writeDeadLetters(dead);
         }
         return next != null;
       }
@@ -106,16 +97,11 @@ public final class DecodeEvents implements MapPartitionsFunction<Row, Row> {
     };
   }
 
-  private void writeDeadLetters(List<DeadLetter> dead) {
-    if (dead.isEmpty()) return;
-    TaskContext task = TaskContext.get();
-    long batch = Long.parseLong(String.valueOf(task.getLocalProperty("streaming.sql.batchId")));
-    long ledgerId = (batch << PARTITION_BITS) | task.partitionId();
-    TableName table = TableName.parse("dead-letter table", deadLetterTable);
-    try (DeadLetterSink sink = new DeadLetterSink(new UpsertSink(new RedshiftWarehouse(redshift, System.getenv()), job,
-        DeadLetterSink.spec(table)))) {
-      sink.write(ledgerId, dead);
-    }
-    deadLetters.add(dead.size());
+  /** The error for a name longer than a dimension column holds, or {@code otherwise}. */
+  private static String tooLong(String field, String value, String otherwise) {
+    int bytes = Values.utf8Bytes(value);
+    if (bytes <= HourlyBuckets.DIMENSION_BYTES) return otherwise;
+    return "field " + field + " is " + bytes + " bytes of UTF-8; Convoy's tables hold " + HourlyBuckets.DIMENSION_BYTES
+        + " bytes per name (Redshift counts VARCHAR in bytes)";
   }
 }

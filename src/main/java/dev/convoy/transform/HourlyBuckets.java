@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.window;
 import dev.convoy.config.JobConfig;
 import dev.convoy.sink.Column;
 import dev.convoy.sink.ColumnType;
+import dev.convoy.sink.Identifier;
 import dev.convoy.sink.TableName;
 import dev.convoy.sink.TableSpec;
 import java.util.ArrayList;
@@ -25,6 +26,9 @@ import org.apache.spark.util.LongAccumulator;
  * dropped by Spark and counted one by one by {@link LateEvents} before the aggregation.
  */
 public final class HourlyBuckets {
+
+  /** Bytes of UTF-8 a dimension column holds; longer names become dead letters at decode. */
+  public static final int DIMENSION_BYTES = 256;
 
   private final JobConfig.Aggregation aggregation;
   private final LateEvents late;
@@ -56,8 +60,9 @@ public final class HourlyBuckets {
   public TableSpec table(TableName name) {
     List<Column> columns = new ArrayList<>();
     columns.add(Column.key("bucket_start", ColumnType.TIMESTAMP));
-    aggregation.dimensions().forEach(d -> columns.add(Column.key(d.column(), ColumnType.varchar(256))));
+    aggregation.dimensions().forEach(d -> columns.add(Column.key(d.column(), ColumnType.varchar(DIMENSION_BYTES))));
     aggregation.metrics().forEach(m -> columns.add(Column.value(m.column(), ColumnType.BIGINT)));
-    return new TableSpec(name, columns);
+    // Sorted by hour: the MERGE's join and on-call's queries both look up recent buckets.
+    return new TableSpec(name, columns, java.util.Optional.empty(), List.of(new Identifier("bucket_start")));
   }
 }

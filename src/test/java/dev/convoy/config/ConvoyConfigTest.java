@@ -74,6 +74,31 @@ class ConvoyConfigTest {
   }
 
   @Test
+  void warehouseLimitsHaveDefaultsAndAConfigNeedingMoreConnectionsThanTheBudgetFailsAtStartUp() {
+    ConvoyConfig defaults = parse(job("a", ""));
+    assertThat(defaults.warehouse()).isEqualTo(new ConvoyConfig.Warehouse(500, Duration.ofHours(2), Duration.ofDays(7)));
+    String twoJobs = job("a", "") + jobWithTable("b", "other", "").replace("jobs:\n", "");
+    String budgetOfTwo = HEAD.replace("redshift: { url: \"${CONVOY_REDSHIFT_URL}\" }",
+        "redshift: { url: \"${CONVOY_REDSHIFT_URL}\", maxConnections: 2, outageLimit: 30m, ledgerRetention: 2d }");
+    assertThatThrownBy(() -> ConvoyConfig.parse("test", budgetOfTwo + twoJobs, ENV))
+        .hasMessageContaining("redshift field 'maxConnections'").hasMessageContaining("2 jobs need 3 warehouse connections")
+        .hasMessageContaining("the budget is 2");
+    ConvoyConfig one = ConvoyConfig.parse("test", budgetOfTwo + job("a", ""), ENV);
+    assertThat(one.warehouse()).isEqualTo(new ConvoyConfig.Warehouse(2, Duration.ofMinutes(30), Duration.ofDays(2)));
+    assertThatThrownBy(() -> ConvoyConfig.parse("test", HEAD.replace("}\nkinesis", ", outageLimit: 20h }\nkinesis") + job("a", ""), ENV))
+        .hasMessageContaining("redshift field 'outageLimit'").hasMessageContaining("Kinesis retention");
+  }
+
+  @Test
+  void tableNamesMustLeaveRoomForTheirLedgerAndAvoidRedshiftsReservedWords() {
+    assertThatThrownBy(() -> parse(jobWithTable("a", "t".repeat(108), ""))).hasMessageContaining("job 'a' field 'table'")
+        .hasMessageContaining("at most 107");
+    assertThat(parse(jobWithTable("a", "t".repeat(107), "")).jobs().getFirst().table().table().value()).hasSize(107);
+    assertThatThrownBy(() -> parse(jobWithTable("a", "analytics.percent", ""))).hasMessageContaining("job 'a' field 'table'")
+        .hasMessageContaining("'percent' is a reserved word in Amazon Redshift");
+  }
+
+  @Test
   void aMissingEnvironmentVariableIsNamed() {
     assertThatThrownBy(() -> ConvoyConfig.parse("test", HEAD + job("a", ""),
         Map.of("USER", "x", "CONVOY_KINESIS_ENDPOINT", "http://127.0.0.1:4568")))

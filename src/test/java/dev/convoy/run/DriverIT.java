@@ -9,6 +9,7 @@ import dev.convoy.events.EventType;
 import dev.convoy.events.WireProtocol;
 import dev.convoy.testing.LocalStack;
 import dev.convoy.testing.Streams;
+import dev.convoy.testing.TcpProxy;
 import dev.convoy.tools.ProducePlan;
 import dev.convoy.tools.ProduceReport;
 import dev.convoy.tools.Producer;
@@ -77,7 +78,7 @@ class DriverIT {
       long malformed = report.malformed().values().stream().mapToLong(Long::longValue).sum();
       assertThat(malformed).isPositive();
       await().atMost(Duration.ofMinutes(1)).until(() -> deadLetterRows(jobs) == malformed);
-      // The tasks write their dead letters before they finish; their counts reach the driver when they do.
+      // The driver counts a batch's dead letters once they commit with it.
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
           assertThat(driver.driver().status().stream().mapToLong(JobStatus::deadLetters).sum()).isEqualTo(malformed));
       assertThat(driver.stop()).as("every job healthy at the stop").isTrue();
@@ -218,6 +219,47 @@ class DriverIT {
     assertThat(again.waitFor()).as("exit code after SIGTERM with every job healthy").isZero();
   }
 
+  @Test
+  void aTwoMinuteWarehouseOutageCostsNoRestartAndTheNumbersStayExact() throws Exception {
+    Map<EventType, String> jobs = jobsFor(EventType.values());
+    URI redshift = URI.create(stack.redshiftUrl().substring("jdbc:".length()));
+    try (TcpProxy warehouse = TcpProxy.to(redshift.getHost(), redshift.getPort())) {
+      Map<String, String> env = env();
+      env.put("CONVOY_REDSHIFT_URL", stack.redshiftUrl().replace(":" + redshift.getPort() + "/", ":" + warehouse.port() + "/"));
+      ProduceReport before = produce(jobs, 400, 0.02);
+      try (RunCommand.Running driver = RunCommand.start(ConvoyConfig.parse("test", yaml(jobs, 5, ""), env), env)) {
+        awaitExact(jobs, before);
+        warehouse.down();
+        long cut = System.nanoTime();
+        ProduceReport during = produce(jobs, 400, 0.02);
+        // Every job has new records, so every job's next batch waits for the warehouse, and says so.
+        await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(driver.driver().status())
+            .allSatisfy(s -> assertThat(s.waitingFor()).as("%s waits", s.name()).contains("unreachable")));
+        // The outage lasts two minutes; all along, no job restarts or leaves RUNNING.
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+          assertThat(driver.driver().status()).allSatisfy(s -> {
+            assertThat(s.state()).isEqualTo(JobState.RUNNING);
+            assertThat(s.restarts()).isZero();
+          });
+          return System.nanoTime() - cut > Duration.ofMinutes(2).toNanos();
+        });
+        warehouse.up();
+        Map<String, Long> expected = expected(jobs, before);
+        expected(jobs, during).forEach((k, v) -> expected.merge(k, v, Long::sum));
+        awaitExact(jobs, expected);
+        long malformed = before.malformed().values().stream().mapToLong(Long::longValue).sum()
+            + during.malformed().values().stream().mapToLong(Long::longValue).sum();
+        await().atMost(Duration.ofMinutes(1)).until(() -> deadLetterRows(jobs) == malformed);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(driver.driver().status()).allSatisfy(s -> {
+          assertThat(s.restarts()).isZero();
+          assertThat(s.waitingFor()).isNull();
+        }));
+        assertThat(driver.driver().status().stream().mapToLong(JobStatus::deadLetters).sum()).isEqualTo(malformed);
+        assertThat(driver.stop()).as("every job healthy at the stop").isTrue();
+      }
+    }
+  }
+
   // --- helpers
 
   private volatile ProduceReport secondReport;
@@ -327,12 +369,14 @@ class DriverIT {
     assertThat(totals(jobs)).isEqualTo(expected);
   }
 
+  /** Dead letters kept in the jobs' own dead-letter tables (one row per record: its part 0). */
   private long deadLetterRows(Map<EventType, String> jobs) throws Exception {
     try (Connection c = stack.redshift(); Statement s = c.createStatement()) {
-      if (!tableExists(s, "convoy_dead_letters")) return 0;
       long n = 0;
-      for (String stream : jobs.values()) {
-        try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM convoy_dead_letters WHERE payload_part = 0 AND stream = '" + stream + "'")) {
+      for (EventType t : jobs.keySet()) {
+        String table = table(t) + "_convoy_dead_letters";
+        if (!tableExists(s, table)) continue;
+        try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table + " WHERE payload_part = 0 AND stream = '" + jobs.get(t) + "'")) {
           rs.next();
           n += rs.getLong(1);
         }
@@ -341,13 +385,19 @@ class DriverIT {
     }
   }
 
+  /** Batches committed by the jobs, from each table's own ledger. */
   private long committedBatches(Map<EventType, String> jobs) throws Exception {
     try (Connection c = stack.redshift(); Statement s = c.createStatement()) {
-      if (!tableExists(s, "convoy_batches")) return 0;
-      try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM convoy_batches WHERE job LIKE '%-" + run + "'")) {
-        rs.next();
-        return rs.getLong(1);
+      long n = 0;
+      for (EventType t : jobs.keySet()) {
+        String ledger = table(t) + "_convoy_batches";
+        if (!tableExists(s, ledger)) continue;
+        try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + ledger)) {
+          rs.next();
+          n += rs.getLong(1);
+        }
       }
+      return n;
     }
   }
 

@@ -68,6 +68,21 @@ public record LocalStack(URI kinesisEndpoint, Region region, String redshiftUrl,
     return new dev.convoy.sink.RedshiftWarehouse(settings, Map.of("U", redshiftUser, "P", redshiftPassword));
   }
 
+  /** A fresh schema on the stand-in, named {@code prefix} and a unique suffix; drop it with {@link #dropSchema}. */
+  public String createSchema(String prefix) throws SQLException {
+    String schema = prefix + Long.toHexString(System.nanoTime());
+    try (Connection c = redshift(); java.sql.Statement s = c.createStatement()) {
+      s.execute("CREATE SCHEMA " + schema);
+    }
+    return schema;
+  }
+
+  public void dropSchema(String schema) throws SQLException {
+    try (Connection c = redshift(); java.sql.Statement s = c.createStatement()) {
+      s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    }
+  }
+
   private static String required(Map<String, String> env, String key) {
     String value = env.get(key);
     if (value == null || value.isBlank()) {
