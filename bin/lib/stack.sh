@@ -215,6 +215,12 @@ SELECT 'CREATE ROLE convoy LOGIN' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE
 ALTER ROLE convoy WITH LOGIN PASSWORD :'pw';
 SELECT 'CREATE DATABASE convoy OWNER convoy' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'convoy') \gexec
 SQL
+  # Redshift's SERIALIZABLE isolation, enforced: PostgreSQL then aborts what Redshift would (error 1023),
+  # so the tests see it. ALTER SYSTEM also reaches a data folder made by an older `stack up`.
+  "${psql[@]}" >/dev/null <<'SQL' || die "could not set the stand-in's isolation level (see $STACK_DIR/logs/postgres.log)"
+ALTER SYSTEM SET default_transaction_isolation = 'serializable';
+SELECT pg_reload_conf();
+SQL
 }
 
 pg_down() {

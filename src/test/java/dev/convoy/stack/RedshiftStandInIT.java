@@ -1,11 +1,14 @@
 package dev.convoy.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.convoy.sink.Failure;
 import dev.convoy.testing.LocalStack;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Redshift stand-in (PostgreSQL 15 behind PgBouncer) accepts the real {@code redshift-jdbc42}
- * driver and runs the staging-table + MERGE upsert the sink relies on.
+ * driver, runs the staging-table + MERGE upsert the sink relies on, and enforces SERIALIZABLE isolation
+ * as Redshift's older clusters do, so a design that shares a table between jobs fails here too.
  */
 class RedshiftStandInIT {
 
@@ -28,6 +32,51 @@ class RedshiftStandInIT {
         rs.next();
         assertThat(rs.getString(1)).isEqualTo("convoy");
       }
+    }
+  }
+
+  @Test
+  void theStandInAbortsTwoTransactionsThatReadThenWriteOneSharedTableAsRedshiftDoes() throws Exception {
+    String ledger = "it_shared_" + Long.toHexString(System.nanoTime());
+    try (Connection a = stack.redshift(); Connection b = stack.redshift(); Statement admin = a.createStatement()) {
+      admin.execute("CREATE TABLE " + ledger + " (job VARCHAR(64) NOT NULL, batch_id BIGINT NOT NULL)");
+      try {
+        try (Statement s = a.createStatement(); ResultSet rs = s.executeQuery("SHOW default_transaction_isolation")) {
+          rs.next();
+          assertThat(rs.getString(1)).isEqualTo("serializable");
+        }
+        a.setAutoCommit(false);
+        b.setAutoCommit(false);
+        // The old sink's pattern, two jobs at once: look the batch up in the shared ledger, then record it.
+        exists(a, ledger, "job-a");
+        exists(b, ledger, "job-b");
+        record(a, ledger, "job-a");
+        record(b, ledger, "job-b");
+        a.commit();
+        assertThatThrownBy(b::commit).isInstanceOf(SQLException.class)
+            .satisfies(e -> assertThat(Failure.of(e)).isEqualTo(Failure.CONFLICT))
+            .hasMessageContaining("could not serialize access");
+      } finally {
+        b.rollback();
+        a.setAutoCommit(true);
+        admin.execute("DROP TABLE " + ledger);
+      }
+    }
+  }
+
+  private static boolean exists(Connection c, String ledger, String job) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + ledger + " WHERE job = ? AND batch_id = 1")) {
+      ps.setString(1, job);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  private static void record(Connection c, String ledger, String job) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + ledger + " VALUES (?, 1)")) {
+      ps.setString(1, job);
+      ps.executeUpdate();
     }
   }
 
