@@ -105,8 +105,9 @@ public final class UpsertSink implements AutoCloseable {
   }
 
   /**
-   * Creates the target, its ledger and its dead-letter table if missing and checks their columns; a
-   * new ledger takes over this table's rows of the shared ledger of earlier versions. Call at start-up:
+   * Creates the target, its ledger and its dead-letter table if missing and checks their columns; an
+   * empty ledger beside an existing target takes over this table's rows of the shared ledger of earlier
+   * versions. Call at start-up:
    * a mismatch fails here, naming the column, before anything is written.
    */
   public void prepare() {
@@ -116,10 +117,12 @@ public final class UpsertSink implements AutoCloseable {
       Connection c = connection();
       c.setAutoCommit(true);
       Dialect dialect = Dialect.of(c);
-      Tables.ensure(c, target.target(), dialect);
+      boolean newTarget = Tables.ensure(c, target.target(), dialect);
       Tables.ensure(c, deadLetters.target(), dialect);
       Tables.ensure(c, ledger, dialect);
-      int migrated = Tables.migrateLegacyLedger(c, ledger, target.target().name());
+      // Old ledger rows speak for rows in the target; a target created just now holds none, and its
+      // job (a fresh checkpoint) must not skip batch ids that an earlier life of the table committed.
+      int migrated = newTarget ? 0 : Tables.migrateLegacyLedger(c, ledger, target.target().name());
       if (migrated > 0) {
         LOG.info("job {}: copied {} committed batch ids of {} from the shared ledger {} into {}", job, migrated,
             target.target().name(), Tables.LEGACY_LEDGER, ledger.name());

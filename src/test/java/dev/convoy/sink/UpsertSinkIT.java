@@ -221,7 +221,10 @@ class UpsertSinkIT {
   void anUpgradedJobFindsItsBatchesInTheSharedLedgerOfEarlierVersions() throws Exception {
     String schema = stack.createSchema("it_legacy_");
     TableSpec spec = new TableSpec(TableName.parse("test", schema + ".clicks"), buckets().columns());
+    TableSpec recreated = new TableSpec(TableName.parse("test", schema + ".other"), buckets().columns());
     try (Connection c = stack.redshift(); Statement s = c.createStatement()) {
+      // The target exists (the upgraded job wrote it); "other" was dropped with its checkpoint, as make demo does.
+      s.execute(Tables.createSql(spec, Dialect.POSTGRESQL));
       s.execute("CREATE TABLE " + schema + ".convoy_batches (job VARCHAR(128) NOT NULL, target_table VARCHAR(256) NOT NULL, "
           + "batch_id BIGINT NOT NULL, row_count BIGINT, committed_at TIMESTAMP, PRIMARY KEY (job, target_table, batch_id))");
       s.execute("INSERT INTO " + schema + ".convoy_batches VALUES ('job-u', '" + schema + ".clicks', 41, 2, '2026-11-24 10:00:00'), "
@@ -240,6 +243,11 @@ class UpsertSinkIT {
         assertThat(ledgerRows(spec)).isEqualTo(3);
       }
       assertThat(contents(spec)).containsExactly(Map.entry("2026-11-24T10:00:00Z/e1/c1", 7L));
+      try (UpsertSink fresh = sink("job-v", recreated, UpsertSink.StepProbe.NONE)) {
+        fresh.prepare();
+        assertThat(ledgerRows(recreated)).as("a target created now inherits no batch ids").isZero();
+        assertThat(fresh.upsert(43, List.<Object[]>of(row(H0, "e1", "c1", 1))).skipped()).isFalse();
+      }
     } finally {
       stack.dropSchema(schema);
     }
