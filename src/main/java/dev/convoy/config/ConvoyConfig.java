@@ -27,7 +27,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * start-up: unknown keys, bad durations, bad identifiers, duplicate job names, checkpoints or tables
  * all fail here with the job and field named.
  */
-public record ConvoyConfig(int maxConcurrentJobs, Map<String, String> spark, RedshiftSettings redshift, Warehouse warehouse,
+public record ConvoyConfig(int maxConcurrentJobs, int maxConcurrentBatches, Map<String, String> spark, RedshiftSettings redshift, Warehouse warehouse,
                            Control control, List<JobConfig> jobs) {
 
   /** The control endpoint: where it listens and where the token comes from. */
@@ -100,6 +100,7 @@ public record ConvoyConfig(int maxConcurrentJobs, Map<String, String> spark, Red
     if (jobTrees.isEmpty()) throw new ConfigException(origin + ": 'jobs' lists no job");
     List<JobConfig> jobs = jobTrees.stream().map(t -> job(t, kinesis, checkpointRoot)).toList();
     int maxConcurrent = top.integer("maxConcurrentJobs", jobs.size(), 1, 10_000);
+    int maxBatches = top.integer("maxConcurrentBatches", 0, 0, 10_000); // 0: the executors' cores
     top.done();
 
     unique(jobs, JobConfig::name, "name");
@@ -111,7 +112,7 @@ public record ConvoyConfig(int maxConcurrentJobs, Map<String, String> spark, Red
           + " warehouse connections (one per job, one for the start-up check), but the budget is " + warehouse.maxConnections()
           + "; raise redshift.maxConnections if the cluster has room (a provisioned cluster allows 500 in all), or split the jobs over two drivers");
     }
-    return new ConvoyConfig(maxConcurrent, spark, redshift, warehouse, control, jobs);
+    return new ConvoyConfig(maxConcurrent, maxBatches, spark, redshift, warehouse, control, jobs);
   }
 
   private static JobConfig job(ConfigTree item, Map<String, String> kinesisDefaults, String checkpointRoot) {

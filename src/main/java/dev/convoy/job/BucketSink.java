@@ -36,7 +36,7 @@ public final class BucketSink implements Job.Sink {
   }
 
   @Override
-  public void write(Dataset<Row> batch, long batchId) {
+  public Job.Write collect(Dataset<Row> batch, long batchId) {
     // The accumulator is this job's alone and its batches run one after another: empty it, run the
     // batch (the collect runs the decode tasks), then take what they found.
     deadLetters.reset();
@@ -50,7 +50,7 @@ public final class BucketSink implements Job.Sink {
       for (int i = 0; i < v.length; i++) v[i] = r.get(i) instanceof Timestamp t ? t.toInstant() : r.get(i);
       values.add(v);
     }
-    deadLettersWritten.add(sink.upsert(batchId, values, dead).deadLetters());
+    return () -> deadLettersWritten.add(sink.upsert(batchId, values, dead).deadLetters());
   }
 
   @Override

@@ -36,12 +36,23 @@ public record Job(String name, Settings settings, Source source, Decode decode, 
     Dataset<Row> apply(Dataset<Row> events);
   }
 
-  /** Writes one micro-batch, exactly once per batch id. Called from the query's thread only. */
+  /**
+   * Writes one micro-batch, exactly once per batch id, in two steps: {@link #collect} runs the batch's
+   * Spark work while the batch has its turn on the executors, and returns the write to the warehouse,
+   * which runs after the turn, so a slow or absent warehouse never holds the executors. Called from the
+   * query's thread only.
+   */
   public interface Sink extends AutoCloseable {
     /** Creates or checks tables; fails at start-up on a mismatch. */
     void prepare();
 
-    void write(Dataset<Row> batch, long batchId);
+    /** Runs the batch on the executors and returns what is left to do: the write. */
+    Write collect(Dataset<Row> batch, long batchId);
+
+    /** Both steps at once. */
+    default void write(Dataset<Row> batch, long batchId) {
+      collect(batch, batchId).run();
+    }
 
     /** What the batch being written waits for (the warehouse being away), if anything. */
     default Optional<UpsertSink.Waiting> waiting() {
@@ -50,5 +61,11 @@ public record Job(String name, Settings settings, Source source, Decode decode, 
 
     @Override
     void close();
+  }
+
+  /** The warehouse half of a batch, ready to run. */
+  @FunctionalInterface
+  public interface Write {
+    void run();
   }
 }

@@ -12,20 +12,32 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Many jobs in one SparkSession. {@link #start} prepares every sink (a table that does not match its
  * job fails here, before anything runs) and launches each job's supervisor on a virtual thread; a fair
- * semaphore lets {@code maxConcurrentJobs} run at once, the rest wait as {@code PENDING}.
+ * semaphore lets {@code maxConcurrentJobs} run at once, the rest wait as {@code PENDING}. Among the
+ * running jobs, a {@link BatchGate} admits {@code maxConcurrentBatches} batches to the executors at a
+ * time, in a fair, weighted order; a watchdog logs a job whose batch has waited for several triggers.
  */
 public final class Driver implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Driver.class);
+  private static final Duration STARVED_AFTER = Duration.ofSeconds(10);
 
   private final SparkSession spark;
   private final Map<String, JobRunner> runners = new LinkedHashMap<>();
@@ -33,17 +45,25 @@ public final class Driver implements AutoCloseable {
   private final ProgressTracker progress = new ProgressTracker();
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
   private final Function<String, JobCounters> counters;
+  private final BatchGate gate;
+  private final CountDownLatch closing = new CountDownLatch(1);
+  private final Map<String, Instant> warnedStarved = new ConcurrentHashMap<>();
 
   /**
+   * @param maxConcurrentBatches batches using the executors at once; 0: as many as the executors have cores
    * @param counters a job's dead-letter and late-event counters (the accumulators its stages add to)
    */
-  public Driver(SparkSession spark, List<Job> jobs, int maxConcurrentJobs, Function<String, JobCounters> counters) {
+  public Driver(SparkSession spark, List<Job> jobs, int maxConcurrentJobs, int maxConcurrentBatches,
+                Function<String, JobCounters> counters) {
     this.spark = spark;
     this.counters = counters;
+    // defaultParallelism is the executors' cores (local[N]: N), the natural number of batches at once.
+    this.gate = new BatchGate(maxConcurrentBatches > 0 ? maxConcurrentBatches : Math.max(1, spark.sparkContext().defaultParallelism()),
+        Clock.systemUTC());
     Semaphore slots = new Semaphore(maxConcurrentJobs, true);
     for (Job job : jobs) {
       this.jobs.put(job.name(), job);
-      runners.put(job.name(), new JobRunner(job, spark, slots, threads, progress));
+      runners.put(job.name(), new JobRunner(job, spark, slots, gate, threads, progress));
     }
   }
 
@@ -73,6 +93,42 @@ public final class Driver implements AutoCloseable {
   public void start() {
     for (Job job : jobs.values()) job.sink().prepare();
     runners.values().forEach(JobRunner::start);
+    threads.submit(this::watchForStarvation);
+  }
+
+  /** Batches using the executors at once. */
+  public int maxConcurrentBatches() {
+    return gate.slots();
+  }
+
+  /**
+   * A job whose batch, with data in hand, has waited for the executors for three of its triggers (and
+   * at least 10 s) is starved: it looks healthy (RUNNING, no error) while its buckets go stale. Say so.
+   */
+  private void watchForStarvation() {
+    try {
+      while (!closing.await(1, TimeUnit.SECONDS)) {
+        for (Job job : jobs.values()) {
+          Duration waited = gate.waited(job.name());
+          Duration limit = job.settings().trigger().multipliedBy(3);
+          if (limit.compareTo(STARVED_AFTER) < 0) limit = STARVED_AFTER;
+          if (waited.compareTo(limit) < 0) {
+            warnedStarved.remove(job.name());
+            continue;
+          }
+          Instant last = warnedStarved.get(job.name());
+          if (last == null || Duration.between(last, Instant.now()).toMinutes() >= 1) {
+            warnedStarved.put(job.name(), Instant.now());
+            LOG.warn("job {}: its batch has waited {} s for the executors ({} triggers of {}); {} batches run at once and "
+                + "the others queue: the driver has more work than cores (runbook: \"A job is starved\")", job.name(),
+                waited.toSeconds(), waited.toMillis() / Math.max(1, job.settings().trigger().toMillis()),
+                job.settings().trigger(), gate.slots());
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   public List<JobStatus> status() {
@@ -96,6 +152,8 @@ public final class Driver implements AutoCloseable {
         s == null ? 0 : s.sourceLagMs(), counted.lateEvents().value(), progress.lateRowsDropped(r.name()),
         counted.deadLettersWritten().sum(),
         r.restarts(), r.lastError(),
+        gate.waited(r.name()).toMillis(),
+        gate.lastAdmitted(r.name()).map(t -> Duration.between(t, Instant.now()).toMillis()).orElse(-1L),
         waiting.map(UpsertSink.Waiting::reason).orElse(null), waiting.map(w -> w.since().toString()).orElse(null));
   }
 
@@ -133,6 +191,7 @@ public final class Driver implements AutoCloseable {
 
   /** Stops every query gracefully (in parallel) and says whether every job was healthy. */
   public boolean shutdown() {
+    closing.countDown();
     boolean healthy = healthy();
     try (var stopping = Executors.newVirtualThreadPerTaskExecutor()) {
       runners.values().forEach(r -> stopping.submit(() -> r.stop(Duration.ofMinutes(1))));

@@ -33,6 +33,7 @@ final class JobRunner {
   private final SparkSession spark;
   private final Semaphore slots;
   private final ExecutorService threads;
+  private final BatchGate gate;
   private final AtomicReference<JobState> state = new AtomicReference<>(JobState.STOPPED);
   private final AtomicInteger restarts = new AtomicInteger();
   private final AtomicReference<String> lastError = new AtomicReference<>();
@@ -44,7 +45,7 @@ final class JobRunner {
   /** The supervisor while it waits for a slot (guarded by {@link #lock}); only then may a stop interrupt it. */
   private Thread queued;
 
-  JobRunner(Job job, SparkSession spark, Semaphore slots, ExecutorService threads, ProgressTracker progress) {
+  JobRunner(Job job, SparkSession spark, Semaphore slots, BatchGate gate, ExecutorService threads, ProgressTracker progress) {
     this.job = job;
     // Each job gets its own session (shared SparkContext): its own SQL settings, e.g. shuffle partitions,
     // and its own query manager, which the progress listener must be registered with.
@@ -52,6 +53,7 @@ final class JobRunner {
     this.spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(job.settings().shufflePartitions()));
     this.spark.streams().addListener(progress);
     this.slots = slots;
+    this.gate = gate;
     this.threads = threads;
   }
 
@@ -207,8 +209,14 @@ final class JobRunner {
         .trigger(Trigger.ProcessingTime(job.settings().trigger().toMillis()))
         .option("checkpointLocation", job.settings().checkpoint())
         .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (batch, id) -> {
-          LateEventWatermark.publish(session);
-          sink.write(batch, id);
+          // The batch's Spark work (its tasks) runs in the sink's collect: wait for a fair turn first,
+          // and give it back before the warehouse write, which uses no executor.
+          Job.Write write;
+          try (BatchGate.Permit turn = gate.admit(job.name(), job.settings().weight())) {
+            LateEventWatermark.publish(session);
+            write = sink.collect(batch, id);
+          }
+          write.run();
         })
         .start();
   }

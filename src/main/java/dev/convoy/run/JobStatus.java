@@ -7,9 +7,11 @@ package dev.convoy.run;
  * {@code numRowsDroppedByWatermark}, rows after partial aggregation (a cross-check: non-zero only when
  * {@code lateEvents} is); {@code deadLetters} were committed to the job's dead-letter table. While the
  * warehouse is away, {@code waitingFor} says why the current batch waits and {@code waitingSince} since when
- * (ISO-8601, UTC); both are null otherwise.
+ * (ISO-8601, UTC); both are null otherwise. {@code clusterWaitMs} is how long the job's current batch has
+ * waited for its turn on the executors (0 when it is not waiting) and {@code lastBatchAgeMs} how long ago
+ * its last batch got its turn (-1 before the first): a starved job shows both growing.
  */
 public record JobStatus(String name, JobState state, String pool, long lastBatchId, String lastBatchTime,
                         double inputRowsPerSecond, double processedRowsPerSecond, long batchDurationMs, String watermark,
                         long sourceLagMs, long lateEvents, long lateRowsDropped, long deadLetters, int restarts,
-                        String lastError, String waitingFor, String waitingSince) {}
+                        String lastError, long clusterWaitMs, long lastBatchAgeMs, String waitingFor, String waitingSince) {}

@@ -111,7 +111,7 @@ public final class RunCommand {
       for (JobConfig j : config.jobs()) counters.put(j.name(), JobCounters.register(spark.sparkContext(), j.name()));
       List<Job> jobs = ConfiguredJobs.from(config, SourceSelection.onClasspath(), env, counters::get);
       reportWarehouse(config, env);
-      Driver driver = new Driver(spark, jobs, config.maxConcurrentJobs(), counters::get);
+      Driver driver = new Driver(spark, jobs, config.maxConcurrentJobs(), config.maxConcurrentBatches(), counters::get);
       String token = env.get(config.control().tokenVariable());
       if (token == null || token.isBlank()) token = newToken();
       // Bound before any job starts: a port in use fails start-up with nothing running.

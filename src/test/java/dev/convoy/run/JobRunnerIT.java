@@ -31,6 +31,7 @@ class JobRunnerIT {
   private static SparkSession spark;
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
   private final ProgressTracker progress = new ProgressTracker();
+  private final BatchGate gate = new BatchGate(2, java.time.Clock.systemUTC());
   @TempDir Path work;
 
   @BeforeAll
@@ -59,7 +60,7 @@ class JobRunnerIT {
       reading.countDown();
       block(proceed);
       return rate(s);
-    }), spark, new Semaphore(1), threads, progress);
+    }), spark, new Semaphore(1), gate, threads, progress);
 
     runner.start();
     assertThat(reading.await(1, TimeUnit.MINUTES)).isTrue();
@@ -77,11 +78,11 @@ class JobRunnerIT {
   void aQueuedJobStoppedWhileTheOnlySlotIsReleasedNeverStarts() throws Exception {
     Semaphore slots = new Semaphore(1);
     AtomicReference<SparkSession> queuedSession = new AtomicReference<>();
-    JobRunner running = new JobRunner(job("running", this::rate), spark, slots, threads, progress);
+    JobRunner running = new JobRunner(job("running", this::rate), spark, slots, gate, threads, progress);
     JobRunner queued = new JobRunner(job("queued", s -> {
       queuedSession.set(s);
       return rate(s);
-    }), spark, slots, threads, progress);
+    }), spark, slots, gate, threads, progress);
 
     running.start();
     await().atMost(Duration.ofMinutes(1)).until(() -> running.state() == JobState.RUNNING);
@@ -110,8 +111,9 @@ class JobRunnerIT {
       public void prepare() {}
 
       @Override
-      public void write(Dataset<Row> batch, long batchId) {
+      public Job.Write collect(Dataset<Row> batch, long batchId) {
         batch.count();
+        return () -> {};
       }
 
       @Override
