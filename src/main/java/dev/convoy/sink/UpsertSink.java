@@ -182,11 +182,11 @@ public final class UpsertSink implements AutoCloseable {
       if (!rows.isEmpty()) {
         target.stage(c, rows);
         probe.reached(Step.STAGED, attempt, c);
-        updated = target.merge(c);
+        updated = target.merge(c, rows.size());
       }
       if (!dead.isEmpty()) {
         deadLetters.stage(c, dead);
-        deadLetters.merge(c);
+        deadLetters.merge(c, dead.size());
       }
       if (!rows.isEmpty() || !dead.isEmpty()) probe.reached(Step.MERGED, attempt, c);
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + ledger.name().sql()
