@@ -1,6 +1,7 @@
 /**
  * The driver: one SparkSession (FAIR scheduling), one query per job started from a virtual thread,
  * at most {@code maxConcurrentJobs} at once (a fair semaphore), each in its own scheduler pool, each
- * supervised on its own (restart from its checkpoint with backoff, up to a budget).
+ * supervised on its own (restart from its checkpoint with backoff, up to a budget). Their batches take
+ * turns on the executors through a {@link dev.convoy.run.BatchGate}: fair, weighted, blind to names.
  */
 package dev.convoy.run;
