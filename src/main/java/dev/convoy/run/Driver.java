@@ -14,7 +14,6 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,7 +36,6 @@ import org.slf4j.LoggerFactory;
 public final class Driver implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Driver.class);
-  private static final Duration STARVED_AFTER = Duration.ofSeconds(10);
 
   private final SparkSession spark;
   private final Map<String, JobRunner> runners = new LinkedHashMap<>();
@@ -47,7 +45,6 @@ public final class Driver implements AutoCloseable {
   private final Function<String, JobCounters> counters;
   private final BatchGate gate;
   private final CountDownLatch closing = new CountDownLatch(1);
-  private final Map<String, Instant> warnedStarved = new ConcurrentHashMap<>();
 
   /**
    * @param maxConcurrentBatches batches using the executors at once; 0: as many as the executors have cores
@@ -101,31 +98,13 @@ public final class Driver implements AutoCloseable {
     return gate.slots();
   }
 
-  /**
-   * A job whose batch, with data in hand, has waited for the executors for three of its triggers (and
-   * at least 10 s) is starved: it looks healthy (RUNNING, no error) while its buckets go stale. Say so.
-   */
+  /** Logs each starved job (see {@link StarvationWatch}) until the driver shuts down. */
   private void watchForStarvation() {
+    Map<String, Duration> triggers = new LinkedHashMap<>();
+    jobs.values().forEach(j -> triggers.put(j.name(), j.settings().trigger()));
+    StarvationWatch watch = new StarvationWatch(gate, triggers, Clock.systemUTC());
     try {
-      while (!closing.await(1, TimeUnit.SECONDS)) {
-        for (Job job : jobs.values()) {
-          Duration waited = gate.waited(job.name());
-          Duration limit = job.settings().trigger().multipliedBy(3);
-          if (limit.compareTo(STARVED_AFTER) < 0) limit = STARVED_AFTER;
-          if (waited.compareTo(limit) < 0) {
-            warnedStarved.remove(job.name());
-            continue;
-          }
-          Instant last = warnedStarved.get(job.name());
-          if (last == null || Duration.between(last, Instant.now()).toMinutes() >= 1) {
-            warnedStarved.put(job.name(), Instant.now());
-            LOG.warn("job {}: its batch has waited {} s for the executors ({} triggers of {}); {} batches run at once and "
-                + "the others queue: the driver has more work than cores (runbook: \"A job is starved\")", job.name(),
-                waited.toSeconds(), waited.toMillis() / Math.max(1, job.settings().trigger().toMillis()),
-                job.settings().trigger(), gate.slots());
-          }
-        }
-      }
+      while (!closing.await(1, TimeUnit.SECONDS)) watch.check().forEach(LOG::warn);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.convoy.testing.LocalStack;
+import dev.convoy.testing.MovableClock;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -256,12 +257,12 @@ class UpsertSinkIT {
   @Test
   void ledgerRowsOlderThanTheRetentionArePrunedButTheNewestStays() throws Exception {
     TableSpec spec = buckets();
-    MutableClock clock = new MutableClock(H0);
+    MovableClock clock = new MovableClock(H0);
     var settings = new UpsertSink.Settings(FAST, Duration.ofHours(1));
     try (UpsertSink sink = new UpsertSink(stack.warehouse(), "job-r", spec, settings, clock, UpsertSink.StepProbe.NONE)) {
       sink.prepare();
       for (long b = 0; b < 3; b++) sink.upsert(b, List.<Object[]>of(row(H0, "e1", "c1", b)));
-      clock.now = H0.plus(Duration.ofHours(5));
+      clock.set(H0.plus(Duration.ofHours(5)));
       sink.prepare(); // the next start prunes
       assertThat(ledgerRows(spec)).isEqualTo(1);
       assertThat(sink.upsert(2, List.<Object[]>of(row(H0, "e1", "c1", 99))).skipped()).as("the newest batch id is kept for a replay").isTrue();
@@ -269,29 +270,6 @@ class UpsertSinkIT {
   }
 
   // ------------------------------------------------------------------ helpers
-
-  static final class MutableClock extends Clock {
-    volatile Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return java.time.ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   private TableSpec buckets() {
     String name = "it_buckets_" + Long.toHexString(System.nanoTime());
