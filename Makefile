@@ -4,7 +4,7 @@ SHELL := /bin/bash
 CONVOY := bin/convoy
 
 .DEFAULT_GOAL := help
-.PHONY: help build test test-shell test-java demo stack-up stack-down clean bench-decode bench-sink bench-source bench-scale
+.PHONY: help build test test-shell test-java demo stack-up stack-down clean bench-decode bench-sink bench-source bench-scale bench-fairshare
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -40,6 +40,9 @@ bench-source: stack-up ## records/s of the built-in Kinesis source vs a plain Ge
 
 bench-scale: stack-up ## 1/10/50/100 jobs in one driver vs 10 one-job drivers: memory, threads, triggers (docs/benchmarks.md)
 	eval "$$($(CONVOY) stack env)" && $(CONVOY) bench --main dev.convoy.bench.ScaleBenchmark
+
+bench-fairshare: ## 20 overloaded jobs before/after the batch gate: batches, longest wait, share per job (docs/benchmarks.md)
+	$(CONVOY) bench --main dev.convoy.bench.FairShareBenchmark
 
 clean: ## remove build output
 	$(CONVOY) mvn -q clean

@@ -13,10 +13,7 @@ import dev.convoy.tools.ProducePlan;
 import dev.convoy.tools.Producer;
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.imageio.ImageIO;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
@@ -235,15 +231,8 @@ public final class ScaleBenchmark {
     int right = 70;
     int top = 50;
     int bottom = 60;
-    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = img.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setColor(Color.WHITE);
-    g.fillRect(0, 0, w, h);
-    g.setColor(Color.BLACK);
-    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-    g.drawString("One Convoy driver (local[2], 2 vCPU): memory and staleness vs jobs", left, 25);
-    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+    Canvas canvas = new Canvas(w, h, "One Convoy driver (local[2], 2 vCPU): memory and staleness vs jobs", left, 12);
+    Graphics2D g = canvas.g;
     double maxJobs = points.stream().mapToDouble(p -> p.path("jobs").asDouble()).max().orElse(1);
     double maxMb = points.stream().mapToDouble(p -> p.path("rssMB").asDouble()).max().orElse(1) * 1.1;
     double maxStale = Math.max(1, points.stream().mapToDouble(p -> p.path("maxStalenessSec").asDouble()).max().orElse(1) * 1.1);
@@ -271,8 +260,7 @@ public final class ScaleBenchmark {
     g.drawString("heap used (MB)", left + 10, top + 26);
     g.setColor(new Color(0xd62728));
     g.drawString("max staleness of a job's last batch (s), trigger " + TRIGGER.toSeconds() + " s", left + 10, top + 42);
-    g.dispose();
-    ImageIO.write(img, "png", file.toFile());
+    canvas.save(file);
   }
 
   private static void series(Graphics2D g, List<JsonNode> points, String field, double max, Color color, int left, int right, int top,

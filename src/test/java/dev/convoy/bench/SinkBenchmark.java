@@ -15,6 +15,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Upsert throughput through PgBouncer with redshift-jdbc42 on the local stack, per batch size:
@@ -24,7 +27,12 @@ import java.util.List;
  * <p>Beside the sink, the same batches run as the warehouse's own work alone: the staging table filled
  * by {@code INSERT … SELECT generate_series} on the server, then the same MERGE, so no row crosses the
  * wire. That is the stand-in's ceiling for this statement; the sink cannot be faster.
- * Run with {@code make bench-sink}, or {@code bin/convoy bench --main dev.convoy.bench.SinkBenchmark 100000}.
+ *
+ * <p>Then the concurrent run: 20 jobs, each with its own sink and table in one schema, write batches of
+ * 1,000 rows for 60 s at once (the stand-in at SERIALIZABLE, as every run of it is): aggregate rows/s,
+ * batch latency p50/p95, retries and serialization conflicts (goal: 0).
+ * Run with {@code make bench-sink}, or {@code bin/convoy bench --main dev.convoy.bench.SinkBenchmark 100000}
+ * ({@code --concurrent-only} or {@code --single-only} runs one half).
  */
 public final class SinkBenchmark {
 
@@ -32,6 +40,13 @@ public final class SinkBenchmark {
 
   public static void main(String[] args) throws Exception {
     LocalStack stack = LocalStack.fromEnvironment();
+    List<String> flags = Arrays.stream(args).filter(a -> a.startsWith("--")).toList();
+    String[] sizes = Arrays.stream(args).filter(a -> !a.startsWith("--")).toArray(String[]::new);
+    if (!flags.contains("--concurrent-only")) single(stack, sizes);
+    if (!flags.contains("--single-only")) concurrent(stack, 20, 1_000, Duration.ofSeconds(60));
+  }
+
+  private static void single(LocalStack stack, String[] args) throws Exception {
     int[] sizes = args.length > 0 ? Arrays.stream(args).mapToInt(Integer::parseInt).toArray() : new int[] {100, 10_000, 100_000};
     System.out.printf("%-8s %8s %14s %14s %7s   %s%n", "batch", "batches", "sink rows/s", "server rows/s", "ratio",
         "sink ms per batch: staging (ledger check, temp table, inserts) | count + MERGE | ledger + commit");
@@ -43,6 +58,62 @@ public final class SinkBenchmark {
       double server = server(stack, size, warmup, batches);
       System.out.printf("%-8d %8d %,14.0f %,14.0f %6.0f%%   %.1f | %.1f | %.1f%n", size, batches, sink, server,
           100 * sink / server, steps[0], steps[1], steps[2]);
+    }
+  }
+
+  /** {@code jobs} sinks on their own threads, each into its own table of one schema, for {@code length}. */
+  private static void concurrent(LocalStack stack, int jobs, int size, Duration length) throws Exception {
+    String schema = stack.createSchema("bench_concurrent_");
+    try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<long[]>> results = new ArrayList<>();
+      for (int j = 0; j < jobs; j++) {
+        String table = schema + ".job_" + j;
+        results.add(threads.submit(() -> {
+          List<Long> latencies = new ArrayList<>();
+          try (UpsertSink sink = new UpsertSink(stack.warehouse(), "bench", spec(table))) {
+            sink.prepare();
+            go.await();
+            long deadline = System.nanoTime() + length.toNanos();
+            for (int b = 0; System.nanoTime() < deadline; b++) {
+              List<Object[]> batch = new ArrayList<>(size);
+              for (int i = 0; i < size; i++) {
+                long key = (long) b * size / 2 + i;
+                batch.add(new Object[] {FIRST_HOUR.plus(Duration.ofHours(key % 24)), "email-" + key, "campaign-" + (key % 50), (long) b, (long) i});
+              }
+              long t0 = System.nanoTime();
+              sink.upsert(b, batch);
+              latencies.add(System.nanoTime() - t0);
+            }
+            var m = sink.metrics().snapshot();
+            long[] out = new long[3 + latencies.size()];
+            out[0] = m.rowsMerged();
+            out[1] = m.retries();
+            out[2] = m.conflicts();
+            for (int i = 0; i < latencies.size(); i++) out[3 + i] = latencies.get(i);
+            return out;
+          }
+        }));
+      }
+      long start = System.nanoTime();
+      go.countDown();
+      long rows = 0, retries = 0, conflicts = 0;
+      List<Long> latencies = new ArrayList<>();
+      for (Future<long[]> f : results) {
+        long[] r = f.get();
+        rows += r[0];
+        retries += r[1];
+        conflicts += r[2];
+        for (int i = 3; i < r.length; i++) latencies.add(r[i]);
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      latencies.sort(null);
+      System.out.printf("%nconcurrent: %d jobs x %d-row batches for %.0f s into one schema%n", jobs, size, seconds);
+      System.out.printf("%,d batches, %,.0f rows/s in all, batch latency p50 %.0f ms, p95 %.0f ms, retries %d, serialization conflicts %d%n",
+          latencies.size(), rows / seconds, latencies.get(latencies.size() / 2) / 1e6,
+          latencies.get((int) (latencies.size() * 0.95)) / 1e6, retries, conflicts);
+    } finally {
+      stack.dropSchema(schema);
     }
   }
 
@@ -123,7 +194,10 @@ public final class SinkBenchmark {
   private static void fresh(LocalStack stack, String table, boolean clearLedger) throws Exception {
     try (Connection c = stack.redshift(); Statement s = c.createStatement()) {
       s.execute("DROP TABLE IF EXISTS " + table);
-      if (clearLedger) s.execute("DELETE FROM convoy_batches WHERE target_table = '" + table + "'");
+      if (clearLedger) {
+        s.execute("DROP TABLE IF EXISTS " + table + "_convoy_batches");
+        s.execute("DROP TABLE IF EXISTS " + table + "_convoy_dead_letters");
+      }
     } catch (java.sql.SQLException noLedgerYet) {
       // the ledger does not exist before the first sink prepared it
     }
