@@ -147,10 +147,10 @@ public record ConvoyConfig(int maxConcurrentJobs, int maxConcurrentBatches, Map<
       throw new ConfigException(agg.field("dimensions") + "/'metrics': need at least one of each");
     }
     TableName table = t.parsed("table", null, v -> TableName.parse(t.field("table"), v));
-    if (table.table().value().length() > Tables.MAX_TARGET_NAME) {
-      throw new ConfigException(t.field("table") + ": '" + table.table() + "' is " + table.table().value().length()
-          + " characters; at most " + Tables.MAX_TARGET_NAME + ", so that its ledger and dead-letter tables (" + table.table()
-          + "_convoy_dead_letters) fit Redshift's 127-byte names");
+    try {
+      Tables.deadLetters(table); // the longest name beside it must fit Redshift's 127 bytes too
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(t.field("table") + ": " + e.getMessage());
     }
     var trigger = t.duration("trigger", "10s");
     String checkpoint = t.string("checkpoint", checkpointRoot + "/" + name);

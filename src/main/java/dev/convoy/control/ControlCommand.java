@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -94,7 +95,7 @@ public final class ControlCommand {
   private static String lastColumn(JsonNode j) {
     JsonNode since = j.path("waitingSince");
     if (!since.isMissingNode() && !since.isNull()) {
-      Duration waited = Duration.between(java.time.Instant.parse(since.asText()), java.time.Instant.now());
+      Duration waited = Duration.between(Instant.parse(since.asText()), Instant.now());
       return "WAITING " + waited.toSeconds() + " s: " + j.path("waitingFor").asText();
     }
     return j.path("lastError").isNull() ? "" : j.path("lastError").asText();

@@ -34,9 +34,4 @@ public record RetryPolicy(int maxAttempts, Duration baseBackoff, Duration maxBac
     if (failure == Failure.CONNECTION_LIMIT) cap = Math.max(cap, CONNECTION_LIMIT_BACKOFF.toMillis());
     return Duration.ofMillis(ThreadLocalRandom.current().nextLong(cap / 2, cap + 1));
   }
-
-  /** Kept for callers that only need yes or no. */
-  public static boolean isTransient(Throwable error) {
-    return Failure.of(error).isTransient();
-  }
 }

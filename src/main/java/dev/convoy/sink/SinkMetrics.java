@@ -8,22 +8,20 @@ public final class SinkMetrics {
 
   /** A consistent-enough reading for status pages. */
   public record Snapshot(long batches, long skippedBatches, long rowsMerged, long rowsInserted, long rowsUpdated,
-                         long deadLetters, long retries, long conflicts, long lastBatchMillis, long totalWriteMillis) {}
+                         long retries, long conflicts, long lastBatchMillis, long totalWriteMillis) {}
 
   private final LongAdder batches = new LongAdder();
   private final LongAdder skipped = new LongAdder();
   private final LongAdder merged = new LongAdder();
   private final LongAdder inserted = new LongAdder();
   private final LongAdder updated = new LongAdder();
-  private final LongAdder deadLetters = new LongAdder();
   private final LongAdder retries = new LongAdder();
   private final LongAdder conflicts = new LongAdder();
   private final AtomicLong lastBatchMillis = new AtomicLong();
   private final LongAdder totalMillis = new LongAdder();
 
-  void committed(long rows, long insertedRows, long deadLetterCount, long millis) {
+  void committed(long rows, long insertedRows, long millis) {
     batches.increment();
-    deadLetters.add(deadLetterCount);
     merged.add(rows);
     inserted.add(insertedRows);
     updated.add(rows - insertedRows);
@@ -45,8 +43,7 @@ public final class SinkMetrics {
   }
 
   public Snapshot snapshot() {
-    return new Snapshot(batches.sum(), skipped.sum(), merged.sum(), inserted.sum(), updated.sum(), deadLetters.sum(),
-        retries.sum(), conflicts.sum(),
+    return new Snapshot(batches.sum(), skipped.sum(), merged.sum(), inserted.sum(), updated.sum(), retries.sum(), conflicts.sum(),
         lastBatchMillis.get(), totalMillis.sum());
   }
 }

@@ -133,18 +133,27 @@ final class StagedMerge {
     return bytes;
   }
 
-  /**
-   * MERGEs the staged rows and drops the stage; returns how many of them updated a row that existed.
-   * The target's row count before and after gives the inserts: on Redshift a COUNT(*) reads block
-   * metadata, far cheaper than joining the batch to the table a second time.
-   */
-  int merge(Connection c, int staged) throws SQLException {
+  /** MERGEs the staged rows into the table and drops the stage. */
+  void merge(Connection c) throws SQLException {
     try (Statement s = c.createStatement()) {
-      long before = count(s);
       s.execute(mergeSql());
-      long inserted = count(s) - before;
       s.execute("DROP TABLE " + stage);
-      return (int) (staged - inserted);
+    }
+  }
+
+  /**
+   * {@link #merge}, and how many of the {@code staged} rows updated a row that existed. The table's
+   * row count before and after gives the inserts: on Redshift a COUNT(*) reads block metadata, far
+   * cheaper than joining the batch to the table a second time.
+   */
+  int mergeCountingUpdates(Connection c, int staged) throws SQLException {
+    long before;
+    try (Statement s = c.createStatement()) {
+      before = count(s);
+    }
+    merge(c);
+    try (Statement s = c.createStatement()) {
+      return (int) (staged - (count(s) - before));
     }
   }
 

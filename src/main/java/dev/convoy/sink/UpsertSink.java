@@ -148,7 +148,7 @@ public final class UpsertSink implements AutoCloseable {
     BatchResult result = runWithRetry("batch " + batchId, settings.retry(),
         attempt -> write(batchId, unique, dead, distinct.size(), attempt));
     if (result.skipped()) metrics.skipped();
-    else metrics.committed(result.rows(), result.inserted(), result.deadLetters(), (System.nanoTime() - start) / 1_000_000);
+    else metrics.committed(result.rows(), result.inserted(), (System.nanoTime() - start) / 1_000_000);
     return result;
   }
 
@@ -182,11 +182,11 @@ public final class UpsertSink implements AutoCloseable {
       if (!rows.isEmpty()) {
         target.stage(c, rows);
         probe.reached(Step.STAGED, attempt, c);
-        updated = target.merge(c, rows.size());
+        updated = target.mergeCountingUpdates(c, rows.size());
       }
       if (!dead.isEmpty()) {
         deadLetters.stage(c, dead);
-        deadLetters.merge(c, dead.size());
+        deadLetters.merge(c);
       }
       if (!rows.isEmpty() || !dead.isEmpty()) probe.reached(Step.MERGED, attempt, c);
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + ledger.name().sql()

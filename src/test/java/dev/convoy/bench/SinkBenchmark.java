@@ -3,6 +3,7 @@ package dev.convoy.bench;
 import dev.convoy.sink.Column;
 import dev.convoy.sink.ColumnType;
 import dev.convoy.sink.RetryPolicy;
+import dev.convoy.sink.SinkMetrics;
 import dev.convoy.sink.TableName;
 import dev.convoy.sink.TableSpec;
 import dev.convoy.sink.UpsertSink;
@@ -61,12 +62,25 @@ public final class SinkBenchmark {
     }
   }
 
+  /** What one of the concurrent jobs did. */
+  private record JobRun(SinkMetrics.Snapshot metrics, List<Long> latencies) {}
+
+  /** Batch {@code b}: half the keys repeat the previous batch's (updates), half are new (inserts), over 24 hours. */
+  private static List<Object[]> batch(int b, int size) {
+    List<Object[]> batch = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) {
+      long key = (long) b * size / 2 + i;
+      batch.add(new Object[] {FIRST_HOUR.plus(Duration.ofHours(key % 24)), "email-" + key, "campaign-" + (key % 50), (long) b, (long) i});
+    }
+    return batch;
+  }
+
   /** {@code jobs} sinks on their own threads, each into its own table of one schema, for {@code length}. */
   private static void concurrent(LocalStack stack, int jobs, int size, Duration length) throws Exception {
     String schema = stack.createSchema("bench_concurrent_");
     try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
       CountDownLatch go = new CountDownLatch(1);
-      List<Future<long[]>> results = new ArrayList<>();
+      List<Future<JobRun>> results = new ArrayList<>();
       for (int j = 0; j < jobs; j++) {
         String table = schema + ".job_" + j;
         results.add(threads.submit(() -> {
@@ -76,22 +90,12 @@ public final class SinkBenchmark {
             go.await();
             long deadline = System.nanoTime() + length.toNanos();
             for (int b = 0; System.nanoTime() < deadline; b++) {
-              List<Object[]> batch = new ArrayList<>(size);
-              for (int i = 0; i < size; i++) {
-                long key = (long) b * size / 2 + i;
-                batch.add(new Object[] {FIRST_HOUR.plus(Duration.ofHours(key % 24)), "email-" + key, "campaign-" + (key % 50), (long) b, (long) i});
-              }
+              List<Object[]> batch = batch(b, size);
               long t0 = System.nanoTime();
               sink.upsert(b, batch);
               latencies.add(System.nanoTime() - t0);
             }
-            var m = sink.metrics().snapshot();
-            long[] out = new long[3 + latencies.size()];
-            out[0] = m.rowsMerged();
-            out[1] = m.retries();
-            out[2] = m.conflicts();
-            for (int i = 0; i < latencies.size(); i++) out[3 + i] = latencies.get(i);
-            return out;
+            return new JobRun(sink.metrics().snapshot(), latencies);
           }
         }));
       }
@@ -99,12 +103,12 @@ public final class SinkBenchmark {
       go.countDown();
       long rows = 0, retries = 0, conflicts = 0;
       List<Long> latencies = new ArrayList<>();
-      for (Future<long[]> f : results) {
-        long[] r = f.get();
-        rows += r[0];
-        retries += r[1];
-        conflicts += r[2];
-        for (int i = 3; i < r.length; i++) latencies.add(r[i]);
+      for (Future<JobRun> f : results) {
+        JobRun r = f.get();
+        rows += r.metrics().rowsMerged();
+        retries += r.metrics().retries();
+        conflicts += r.metrics().conflicts();
+        latencies.addAll(r.latencies());
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       latencies.sort(null);
@@ -140,12 +144,7 @@ public final class SinkBenchmark {
     try (UpsertSink sink = new UpsertSink(stack.warehouse(), "bench", spec(table), RetryPolicy.DEFAULT, Clock.systemUTC(), timing)) {
       sink.prepare();
       for (int b = 0; b < warmup + batches; b++) {
-        List<Object[]> batch = new ArrayList<>(size);
-        for (int i = 0; i < size; i++) {
-          // Half the keys repeat the previous batch's (updates), half are new (inserts).
-          long key = (long) b * size / 2 + i;
-          batch.add(new Object[] {FIRST_HOUR.plus(Duration.ofHours(key % 24)), "email-" + key, "campaign-" + (key % 50), (long) b, (long) i});
-        }
+        List<Object[]> batch = batch(b, size);
         if (b == warmup) {
           start = System.nanoTime();
           Arrays.fill(stepNanos, 0);

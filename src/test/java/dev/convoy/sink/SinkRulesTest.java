@@ -81,7 +81,7 @@ class SinkRulesTest {
     assertThat(Failure.of(new SQLException("syntax error", "42601"))).isEqualTo(Failure.PERMANENT);
     assertThat(Failure.of(new SQLException("duplicate key", "23505"))).isEqualTo(Failure.PERMANENT);
     assertThat(Failure.of(new SQLException("permission denied for relation clicks", "42501"))).isEqualTo(Failure.PERMANENT);
-    assertThat(RetryPolicy.isTransient(new SQLException("value too long for type character varying(256)", "22001"))).isFalse();
+    assertThat(Failure.of(new SQLException("value too long for type character varying(256)", "22001"))).isEqualTo(Failure.PERMANENT);
   }
 
   @Test
