@@ -4,9 +4,12 @@ import dev.convoy.source.kinesis.proxy.StreamProxy.Position;
 import org.apache.spark.sql.connector.read.InputPartition;
 
 /**
- * One shard's slice of a batch: the records after {@code from} up to and including {@code lastSequence}.
- * {@code carried} holds them when the driver still has them from fixing the offset (the normal case);
- * it is null when a batch is replayed after a restart, and the executor reads the same range again.
+ * One shard's part of a batch: positions only, never records, so what the driver sends per batch does
+ * not grow with the data. The task reads after {@code from}: up to {@code until} when the end is known
+ * (a batch of a version-1 checkpoint), else up to the batch limits, recording where it stopped in
+ * {@link BatchEnds} under {@code batch} — or exactly to the end found there, when a task already read it.
+ *
+ * @param notBeforeMillis the driver's probe of this shard, so the task's first call keeps the per-shard rate
  */
-record KinesisInputPartition(KinesisSourceOptions options, String shardId, Position from, String lastSequence,
-                             RecordBlock carried) implements InputPartition {}
+record KinesisInputPartition(String shardId, long batch, Position from, String until, long notBeforeMillis)
+    implements InputPartition {}

@@ -2,6 +2,7 @@ package dev.convoy.source.kinesis;
 
 import java.util.Map;
 import java.util.Set;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.catalog.SupportsRead;
 import org.apache.spark.sql.connector.catalog.Table;
 import org.apache.spark.sql.connector.catalog.TableCapability;
@@ -70,7 +71,7 @@ public final class KinesisSourceProvider implements TableProvider, DataSourceReg
 
         @Override
         public MicroBatchStream toMicroBatchStream(String checkpointLocation) {
-          return new KinesisMicroBatchStream(options, checkpointLocation, options.connect());
+          return new KinesisMicroBatchStream(options, checkpointLocation, SparkSession.active());
         }
       };
     }

@@ -7,6 +7,7 @@ import dev.convoy.source.kinesis.proxy.StreamProxy.Page;
 import dev.convoy.source.kinesis.proxy.StreamProxy.Position;
 import dev.convoy.source.kinesis.proxy.StreamProxy.ReceivedRecord;
 import java.math.BigInteger;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,91 +15,147 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
- * Reads one shard with GetRecords: either open-ended (the driver, bounded by record count and time) or
- * exactly up to a sequence number (a replayed batch). Expired iterators are re-obtained from the last
- * record read; throttling backs off with jitter up to {@code maxRetries}.
+ * The Kinesis calls of one stream, with the source's rules around them: throttling backs off with
+ * jitter up to {@code maxRetries}, an expired iterator is re-obtained from the last record read, and
+ * calls on one shard are at least {@code getRecordsInterval} apart (Kinesis allows 5 per second per shard).
+ * The driver {@link #probe}s; a task reads a shard with a {@link Read}.
  */
 final class ShardReader {
 
-  /** What a read found: the records, where to continue, and the iterator that continues there. */
-  record Result(List<ReceivedRecord> records, Position next, boolean finished, long millisBehindLatest, String nextIterator) {}
+  /** What a probe saw at a position: records waiting, or a closed shard read to its end. */
+  record Probe(boolean hasRecords, boolean finished, long millisBehindLatest, String nextIterator, long callMillis) {}
 
   // A replay that sees the shard's tip this many times without reaching its end sequence number gives up.
   private static final int EMPTY_PAGES_BEFORE_MISSING = 20;
 
   private final StreamProxy proxy;
   private final KinesisSourceOptions options;
+  private final Clock clock;
 
-  ShardReader(StreamProxy proxy, KinesisSourceOptions options) {
+  ShardReader(StreamProxy proxy, KinesisSourceOptions options, Clock clock) {
     this.proxy = proxy;
     this.options = options;
-  }
-
-  /** Open-ended: at most {@code maxRecords}, for at most {@code maxFetchTime}; stops early once caught up. */
-  Result readAvailable(String shardId, Position from, String cachedIterator) {
-    long deadline = System.nanoTime() + options.maxFetchTime().toNanos();
-    Position position = from;
-    String iterator = cachedIterator != null ? cachedIterator : iterator(shardId, from);
-    List<ReceivedRecord> records = new ArrayList<>();
-    long behind = 0;
-    while (true) {
-      int limit = Math.min(options.getRecordsLimit(), options.maxRecordsPerShard() - records.size());
-      Page page;
-      try {
-        page = page(iterator, limit);
-      } catch (KinesisAccessException.ExpiredIterator e) {
-        iterator = iterator(shardId, position);
-        continue;
-      }
-      records.addAll(page.records());
-      if (!page.records().isEmpty()) position = new Position.AfterSequence(page.records().getLast().sequenceNumber());
-      behind = page.millisBehindLatest();
-      if (page.nextIterator() == null) return new Result(records, position, true, behind, null);
-      iterator = page.nextIterator();
-      boolean caughtUp = behind == 0 || page.records().isEmpty() && behind < options.getRecordsInterval().toMillis();
-      if (records.size() >= options.maxRecordsPerShard() || System.nanoTime() >= deadline || caughtUp) {
-        return new Result(records, position, false, behind, iterator);
-      }
-      pause(options.getRecordsInterval());
-    }
-  }
-
-  /** A replay: exactly the records after {@code from} up to and including {@code lastSequence}. */
-  List<ReceivedRecord> readRange(String shardId, Position from, String lastSequence) {
-    BigInteger end = new BigInteger(lastSequence);
-    Position position = from;
-    String iterator = iterator(shardId, from);
-    List<ReceivedRecord> records = new ArrayList<>();
-    int emptyAtTip = 0;
-    while (true) {
-      Page page;
-      try {
-        page = page(iterator, options.getRecordsLimit());
-      } catch (KinesisAccessException.ExpiredIterator e) {
-        iterator = iterator(shardId, position);
-        continue;
-      }
-      for (ReceivedRecord r : page.records()) {
-        int cmp = new BigInteger(r.sequenceNumber()).compareTo(end);
-        if (cmp > 0) return records;
-        records.add(r);
-        if (cmp == 0) return records;
-      }
-      if (!page.records().isEmpty()) position = new Position.AfterSequence(page.records().getLast().sequenceNumber());
-      if (page.nextIterator() == null || page.records().isEmpty() && page.millisBehindLatest() == 0 && ++emptyAtTip > EMPTY_PAGES_BEFORE_MISSING) {
-        throw new IllegalStateException("convoy-kinesis: replaying shard " + shardId + " of stream '" + options.streamName()
-            + "' (" + options.endpoint().describe() + ") from " + KinesisOffset.encode(from) + " to sequence number " + lastSequence
-            + ", the stream no longer holds record " + lastSequence + " (past its retention period?). The checkpoint "
-            + "cannot be replayed exactly; see docs/kinesis-source.md, \"What a replay reads\".");
-      }
-      iterator = page.nextIterator();
-      if (page.records().isEmpty()) pause(options.getRecordsInterval());
-    }
+    this.clock = clock;
   }
 
   /** The stream's shards, with the same throttling retries as the reads. */
   List<StreamProxy.Shard> shards() {
     return withRetries(() -> proxy.shards(options.streamName()));
+  }
+
+  /**
+   * One GetRecords call of one record at {@code position}: the cheapest question Kinesis answers about
+   * whether a shard has something new. {@code iterator}, if not null, is a fresh iterator at that position.
+   *
+   * @param notBeforeMillis the shard's previous call, so this one keeps the per-shard call rate
+   */
+  Probe probe(String shardId, Position position, String iterator, long notBeforeMillis) {
+    String it = iterator != null ? iterator : iterator(shardId, position);
+    while (true) {
+      waitUntil(notBeforeMillis + options.getRecordsInterval().toMillis());
+      try {
+        Page page = page(it, 1);
+        // Timed when the answer came, so the next call is an interval after this one reached Kinesis.
+        long at = clock.millis();
+        boolean finished = page.nextIterator() == null && page.records().isEmpty();
+        boolean hasRecords = !page.records().isEmpty() || !finished && !caughtUp(page);
+        return new Probe(hasRecords, finished, page.millisBehindLatest(), page.records().isEmpty() ? page.nextIterator() : null, at);
+      } catch (KinesisAccessException.ExpiredIterator e) {
+        it = iterator(shardId, position);
+        notBeforeMillis = clock.millis();
+      }
+    }
+  }
+
+  /** An empty page near the tip: Kinesis has nothing more right now. */
+  private boolean caughtUp(Page page) {
+    // kinesis-local reports a few milliseconds behind at the tip; Kinesis reports 0.
+    return page.millisBehindLatest() == 0 || page.records().isEmpty() && page.millisBehindLatest() < options.getRecordsInterval().toMillis();
+  }
+
+  /** A task's read of one shard: open-ended up to the batch limits, or exactly to a recorded end. */
+  Read read(String shardId, Position from, String until, String iterator, long notBeforeMillis) {
+    return new Read(shardId, from, until, iterator, notBeforeMillis);
+  }
+
+  /** Reads a shard page by page, so a task holds one page in memory, not the batch. */
+  final class Read {
+    private final String shardId;
+    private final Position from;
+    private final BigInteger until;
+    private final long deadlineNanos;
+    private Position position;
+    private String iterator;
+    private long lastCallMillis;
+    private String lastSequence;
+    private int records;
+    private int emptyAtTip;
+    private long behind;
+    private boolean finished;
+    private boolean caughtUp;
+    private boolean done;
+
+    private Read(String shardId, Position from, String until, String iterator, long notBeforeMillis) {
+      this.shardId = shardId;
+      this.from = from;
+      this.position = from;
+      this.until = until == null ? null : new BigInteger(until);
+      this.iterator = iterator;
+      this.lastCallMillis = notBeforeMillis;
+      this.deadlineNanos = System.nanoTime() + options.maxFetchTime().toNanos();
+    }
+
+    /** The next page's records (possibly empty), or null once the read is over. */
+    List<ReceivedRecord> next() {
+      if (done) return null;
+      if (iterator == null) iterator = iterator(shardId, position);
+      int limit = until != null ? options.getRecordsLimit() : Math.min(options.getRecordsLimit(), options.maxRecordsPerShard() - records);
+      waitUntil(lastCallMillis + options.getRecordsInterval().toMillis());
+      Page page;
+      try {
+        page = page(iterator, limit);
+      } catch (KinesisAccessException.ExpiredIterator e) {
+        iterator = null;
+        return List.of();
+      } finally {
+        lastCallMillis = clock.millis();
+      }
+      List<ReceivedRecord> taken = new ArrayList<>(page.records().size());
+      for (ReceivedRecord r : page.records()) {
+        if (until != null && new BigInteger(r.sequenceNumber()).compareTo(until) > 0) break;
+        taken.add(r);
+      }
+      if (!taken.isEmpty()) {
+        lastSequence = taken.getLast().sequenceNumber();
+        position = new Position.AfterSequence(lastSequence);
+        records += taken.size();
+      }
+      behind = page.millisBehindLatest();
+      iterator = page.nextIterator();
+      if (until != null) {
+        if (lastSequence != null && new BigInteger(lastSequence).equals(until)) done = true;
+        else if (iterator == null || page.records().isEmpty() && caughtUp(page) && ++emptyAtTip > EMPTY_PAGES_BEFORE_MISSING) throw missing();
+      } else if (iterator == null) {
+        finished = true;
+        done = true;
+      } else {
+        caughtUp = caughtUp(page);
+        done = caughtUp || records >= options.maxRecordsPerShard() || System.nanoTime() >= deadlineNanos;
+      }
+      return taken;
+    }
+
+    /** Where the read ended; call once {@link #next} returned null. */
+    ShardEnd end() {
+      return new ShardEnd(shardId, from, lastSequence, finished, caughtUp, records, behind, lastCallMillis, iterator);
+    }
+
+    private IllegalStateException missing() {
+      return new IllegalStateException("convoy-kinesis: replaying shard " + shardId + " of stream '" + options.streamName()
+          + "' (" + options.endpoint().describe() + ") from " + KinesisOffset.encode(from) + " to sequence number " + until
+          + ", the stream no longer holds record " + until + " (past its retention period?). The checkpoint "
+          + "cannot be replayed exactly; see docs/kinesis-source.md, \"What a replay reads\".");
+    }
   }
 
   private String iterator(String shardId, Position position) {
@@ -122,10 +179,15 @@ final class ShardReader {
     }
   }
 
-  /** Exponential from 100 ms, capped at 5 s, with jitter so throttled shards do not retry in step. */
+  /** Exponential from 100 ms, capped at 5 s, with equal jitter (half fixed, half random) so throttled shards do not retry in step. */
   static Duration backoff(int attempt) {
     long cap = Math.min(5_000, 100L << Math.min(attempt - 1, 16));
     return Duration.ofMillis(ThreadLocalRandom.current().nextLong(cap / 2, cap + 1));
+  }
+
+  private void waitUntil(long epochMillis) {
+    long wait = epochMillis - clock.millis();
+    if (wait > 0) pause(Duration.ofMillis(Math.min(wait, options.getRecordsInterval().toMillis())));
   }
 
   private static void pause(Duration d) {

@@ -191,7 +191,7 @@ class KinesisSourceIT {
     Path latestCheckpoint = work.resolve("cp-latest");
     start(source(stream, "LATEST"), fromLatest, latestCheckpoint);
     // LATEST is pinned when the query first runs; records put after that are its first.
-    await().atMost(Duration.ofMinutes(1)).until(() -> Files.exists(latestCheckpoint.resolve("sources/0/" + KinesisMicroBatchStream.INITIAL_OFFSET_FILE)));
+    await().atMost(Duration.ofMinutes(1)).until(() -> Files.exists(latestCheckpoint.resolve("sources/0/" + InitialOffsetWriter.FILE)));
     put(stream, "newest", 20);
 
     awaitCount(fromTimestamp, 40);

@@ -20,16 +20,28 @@ class SourceRulesTest {
   @Test
   void offsetsRoundTripThroughTheirJson() {
     var shards = new TreeMap<String, ShardState>();
-    shards.put("shardId-000000000000", new ShardState("shardId-000000000000", List.of(), new Position.AfterSequence("4959"), true));
+    shards.put("shardId-000000000000", new ShardState("shardId-000000000000", List.of(), new Position.AfterSequence("4959"), true, false));
     shards.put("shardId-000000000002", new ShardState("shardId-000000000002", List.of("shardId-000000000000", "shardId-000000000001"),
-        new Position.TrimHorizon(), false));
-    shards.put("shardId-000000000003", new ShardState("shardId-000000000003", List.of(), new Position.AtTimestamp(T), false));
-    KinesisOffset offset = new KinesisOffset(shards);
+        new Position.TrimHorizon(), false, true));
+    shards.put("shardId-000000000003", new ShardState("shardId-000000000003", List.of(), new Position.AtTimestamp(T), false, false));
+    KinesisOffset offset = KinesisOffset.forBatch(7, shards);
 
     KinesisOffset back = KinesisOffset.parse(offset.json());
 
     assertThat(back.shards()).isEqualTo(offset.shards());
+    assertThat(back.batch()).isEqualTo(7);
     assertThat(back).isEqualTo(offset); // Spark compares offsets by their JSON to decide whether a batch runs
+  }
+
+  @Test
+  void anOffsetWrittenBeforeExecutorsReadIsStillReadAsTheEndOfItsBatch() {
+    String v1 = "{\"v\":1,\"shards\":{\"shardId-000000000000\":{\"from\":\"AFTER:4959\",\"finished\":false,\"parents\":[]}}}";
+
+    KinesisOffset offset = KinesisOffset.parse(v1);
+
+    assertThat(offset.legacy()).isTrue();
+    assertThat(offset.shards().get("shardId-000000000000").lastSequence()).isEqualTo("4959");
+    assertThat(offset.json()).isEqualTo(v1); // written back unchanged, so Spark sees the same offset
   }
 
   @Test
@@ -40,7 +52,7 @@ class SourceRulesTest {
 
   @Test
   void latestIsNeverStoredBecauseItWouldMoveOnReplay() {
-    assertThatThrownBy(() -> new ShardState("s", List.of(), new Position.Latest(), false)).hasMessageContaining("LATEST");
+    assertThatThrownBy(() -> new ShardState("s", List.of(), new Position.Latest(), false, false)).hasMessageContaining("LATEST");
   }
 
   @Test
