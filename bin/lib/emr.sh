@@ -131,13 +131,11 @@ emr_deploy() {
   fi
 }
 
-# The connector jar is needed unless every job of the config says 'source: builtin'.
+# The connector jar is needed when a job of the config says 'source: aws-kinesis' ('auto' is the built-in source).
 emr_needs_connector() {
-  local config=$1 jobs builtin
+  local config=$1
   [[ -f $config ]] || return 0
-  jobs=$(grep -cE '^[[:space:]]*-[[:space:]]*name:' "$config" || true)
-  builtin=$(grep -cE '^[[:space:]]*source:[[:space:]]*builtin' "$config" || true)
-  [[ $jobs -ne $builtin ]]
+  grep -qE '^[[:space:]]*source:[[:space:]]*["'"'"']?aws-kinesis' "$config"
 }
 
 # The driver step: fetch the release, load its env file, spark-submit in client mode on Java 21.

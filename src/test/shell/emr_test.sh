@@ -10,8 +10,9 @@ hasnt() { ! grep -qF -- "$2" <<<"$1" || fail "did not expect '$2' in: $1"; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# add-step: the jar, the config, Java 21 for executors and the AM, and the connector when a job may use it.
-out=$(bin/convoy emr add-step --cluster-id j-TEST --s3 s3://bucket/convoy --config conf/jobs.yaml --dry-run)
+# add-step: the jar, the config, Java 21 for executors and the AM, and the connector when a job uses it.
+sed 's/source: auto/source: aws-kinesis/' conf/jobs.yaml >"$work/connector.yaml"
+out=$(bin/convoy emr add-step --cluster-id j-TEST --s3 s3://bucket/convoy --config "$work/connector.yaml" --dry-run)
 has "$out" "aws emr add-steps --region"
 has "$out" "--cluster-id j-TEST"
 has "$out" "spark-submit --deploy-mode client --class dev.convoy.run.RunCommand"
@@ -24,9 +25,11 @@ has "$out" "--jars /usr/share/aws/kinesis/spark-sql-kinesis/lib/spark-streaming-
 step_json=$(sed -n '2p' <<<"$out")
 if command -v python3 >/dev/null; then python3 -c 'import json,sys; json.loads(sys.argv[1])' "$step_json" || fail "step JSON does not parse"; fi
 
-# every job 'source: builtin' (the local config): no connector jar
-out=$(bin/convoy emr add-step --cluster-id j-TEST --s3 s3://bucket/convoy --config conf/jobs.local.yaml --dry-run)
-hasnt "$out" "spark-streaming-sql-kinesis-connector.jar"
+# no job says 'source: aws-kinesis' ('auto' is the built-in source): no connector jar
+for config in conf/jobs.yaml conf/jobs.local.yaml; do
+  out=$(bin/convoy emr add-step --cluster-id j-TEST --s3 s3://bucket/convoy --config "$config" --dry-run)
+  hasnt "$out" "spark-streaming-sql-kinesis-connector.jar"
+done
 
 # create-cluster: the bootstrap action, the configurations, roles and log URI
 out=$(bin/convoy emr create-cluster --s3 s3://bucket/convoy --subnet subnet-1 --dry-run)

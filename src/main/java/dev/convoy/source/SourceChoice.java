@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** A job's {@code source:} setting. */
 public enum SourceChoice {
-  /** The AWS connector when its provider is on the classpath (EMR 7.1+), else the built-in source. */
+  /** The built-in source: it reads on the executors and costs nothing while a shard is idle. */
   AUTO,
   /** The AWS connector ({@code aws-kinesis}), bundled with EMR 7.1+. */
   AWS_KINESIS,

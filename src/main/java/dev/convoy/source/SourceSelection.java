@@ -44,9 +44,9 @@ public final class SourceSelection {
    */
   public Resolved resolve(SourceChoice choice, Map<String, String> options) {
     KinesisSourceOptions validated = KinesisSourceOptions.from(options);
-    SourceChoice effective = choice == SourceChoice.AUTO
-        ? (classPresent.test(AWS_CONNECTOR_PROVIDER) ? SourceChoice.AWS_KINESIS : SourceChoice.BUILTIN)
-        : choice;
+    // The built-in source reads on the executors and runs no task for an idle shard, so it is the
+    // default for many jobs per driver; the connector's read tasks wait up to 10 s on an idle shard.
+    SourceChoice effective = choice == SourceChoice.AUTO ? SourceChoice.BUILTIN : choice;
     if (effective == SourceChoice.AWS_KINESIS && !classPresent.test(AWS_CONNECTOR_PROVIDER)) {
       throw new IllegalArgumentException("source aws-kinesis: the AWS Kinesis connector (" + AWS_CONNECTOR_PROVIDER
           + ") is not on the classpath; it ships with EMR 7.1 and later. Use 'source: builtin' or 'source: auto' elsewhere.");
@@ -67,8 +67,10 @@ public final class SourceSelection {
       case KinesisSourceOptions.StartingPosition.TrimHorizon t -> "TRIM_HORIZON";
       case KinesisSourceOptions.StartingPosition.AtTimestamp a -> "AT_TIMESTAMP " + a.timestamp();
     });
+    // Convoy's cap (10,000 by default, the connector's is 100,000) ends a read task sooner. No
+    // maxFetchTimePerShardSec: the connector refuses less than 10 s, and a task with it set reads for
+    // that long, holding its executor slot; without it a task ends at the cap or after 10 s idle.
     m.put("kinesis.maxFetchRecordsPerShard", Integer.toString(o.maxRecordsPerShard()));
-    m.put("kinesis.maxFetchTimePerShardSec", Long.toString(Math.max(1, (o.maxFetchTime().toMillis() + 999) / 1000)));
     m.put("kinesis.getRecords.numberOfRecordsPerFetch", Integer.toString(o.getRecordsLimit()));
     m.put("kinesis.getRecords.fetchIntervalMs", Long.toString(o.getRecordsInterval().toMillis()));
     m.put("kinesis.clientNumRetries", Integer.toString(o.maxRetries()));

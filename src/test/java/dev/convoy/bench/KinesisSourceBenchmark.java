@@ -1,5 +1,6 @@
 package dev.convoy.bench;
 
+import dev.convoy.source.kinesis.DriverFootprint;
 import dev.convoy.source.kinesis.KinesisSourceProvider;
 import dev.convoy.source.kinesis.proxy.StreamProxy;
 import dev.convoy.source.kinesis.proxy.StreamProxy.OutgoingRecord;
@@ -28,11 +29,12 @@ import org.apache.spark.sql.streaming.Trigger;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
- * Records/s the built-in source reads from kinesis-local into a running query, against the emulator's
- * ceiling: one thread looping GetRecords (pages of {@link #PAGE}) over the same shards. Both read the same
- * records, already in the stream; the source once per batch cap in {@link #CAPS}. "Reads" ends when the
- * source has fixed the offset that covers the last record (the loop's end: the records are in memory);
- * "delivers" ends when the sink has counted it. A warm-up round runs first and is not counted. Run with
+ * Records/s the built-in source delivers from kinesis-local into a running query's sink, against the
+ * emulator's ceiling: one thread looping GetRecords (pages of {@link #PAGE}) over the same shards, in
+ * the same round. Both read the same records, already in the stream; the source once per batch cap in
+ * {@link #CAPS}. Its tasks read on the executors, so reading and processing are one step. A warm-up
+ * round runs first and is not counted. Then: an idle trigger's cost with 4 and 16 shards, and what the
+ * driver sends and keeps per batch at 100-byte and 100 KB records ({@link DriverFootprint}). Run with
  * {@code make bench-source}; -Drecords=N, -Dshards=N, -Drounds=N (measured rounds), -Dpage=N,
  * -DmaxRecordsPerShard=default,2500.
  */
@@ -85,24 +87,39 @@ public final class KinesisSourceBenchmark {
         if (round > 0) loop.add(loopRate);
         for (String cap : CAPS) {
           Timing timed = sourceSeconds(spark, stack, stream, records, cap);
-          System.out.printf("%s: convoy-kinesis, maxRecordsPerShard %s: reads %,.0f records/s (%.0f%%), delivers %,.0f to the sink (%.0f%%)%n",
-              name, cap, records / timed.read(), 100 * records / timed.read() / loopRate,
-              records / timed.delivered(), 100 * records / timed.delivered() / loopRate);
+          System.out.printf("%s: convoy-kinesis, maxRecordsPerShard %s: delivers %,.0f records/s to the sink (%.0f%%)%n",
+              name, cap, records / timed.delivered(), 100 * records / timed.delivered() / loopRate);
           if (round > 0) timings.computeIfAbsent(cap, k -> new ArrayList<>()).add(timed);
         }
       }
       double idle = idleTriggerMillis(spark, stack, stream);
+      double idle16 = withStream(kinesis, 16, s16 -> idleTriggerMillis(spark, stack, s16));
+      Map<Integer, DriverFootprint> footprints = new LinkedHashMap<>();
+      for (int size : List.of(100, 100_000)) {
+        footprints.put(size, withStream(kinesis, 4, s4 -> {
+          byte[] data = new byte[size];
+          new Random(size).nextBytes(data);
+          List<OutgoingRecord> some = new ArrayList<>();
+          for (int i = 0; i < 200; i++) some.add(new OutgoingRecord("key-" + i, data));
+          for (int from = 0; from < some.size(); from += 25) Streams.put(proxy, s4, some.subList(from, from + 25));
+          return DriverFootprint.ofFirstBatch(spark, stack, s4, Files.createTempDirectory("convoy-bench-footprint"));
+        }));
+      }
       spark.stop();
       double l = median(loop);
       System.out.printf("%nmedians of %d rounds, %,d records: SDK GetRecords loop (the ceiling) %,.0f records/s%n", rounds, records, l);
       timings.forEach((cap, ts) -> {
-        double r = median(ts.stream().map(t -> records / t.read()).toList());
         double d = median(ts.stream().map(t -> records / t.delivered()).toList());
         double f = median(ts.stream().map(t -> records / t.fromFirstTrigger()).toList());
-        System.out.printf("  maxRecordsPerShard %-16s reads %,.0f records/s = %.0f%%; delivers to the sink %,.0f = %.0f%% (%,.0f = %.0f%% from its first trigger)%n",
-            cap + ":", r, 100 * r / l, d, 100 * d / l, f, 100 * f / l);
+        System.out.printf("  maxRecordsPerShard %-16s delivers to the sink %,.0f records/s = %.0f%% (%,.0f = %.0f%% from its first trigger); rounds: %s%n",
+            cap + ":", d, 100 * d / l, f, 100 * f / l,
+            ts.stream().map(t -> String.format("%.0f%%", 100 * records / t.delivered() / loop.get(ts.indexOf(t)))).toList());
       });
-      System.out.printf("an idle trigger (no new records in %d shards): the source's latestOffset takes %.1f ms (median of 50)%n", shards, idle);
+      System.out.printf("an idle trigger, no batch run: the source's latestOffset takes %.1f ms with %d shards, %.1f ms with 16 (medians of 50)%n",
+          idle, shards, idle16);
+      footprints.forEach((size, fp) -> System.out.printf(
+          "a batch of 200 records of %,d bytes in 4 shards: the driver sends %,d bytes to executors (%d partitions) and keeps %,d bytes of heap%n",
+          size, fp.bytesSent(), fp.partitions(), fp.heapKept()));
     } finally {
       try (KinesisClient kinesis = stack.kinesis()) {
         Streams.deleteQuietly(kinesis, stream);
@@ -111,13 +128,27 @@ public final class KinesisSourceBenchmark {
   }
 
   /**
-   * Seconds from the query's start, TRIM_HORIZON on a fresh checkpoint:
-   * @param read until the source has read the last record: the trigger whose offset covers it has its
-   *     offset (its {@code latestOffset} returned), as the loop has it in memory; what the sink then does is not reading
+   * Seconds from the query's start, TRIM_HORIZON on a fresh checkpoint (tasks read the records, so
+   * reading is not separable from the batch: the loop's counterpart is delivery):
    * @param delivered until the sink has counted the last record
    * @param fromFirstTrigger the same, from the first trigger's start (Spark's query start-up excluded)
    */
-  private record Timing(double read, double delivered, double fromFirstTrigger) {}
+  private record Timing(double delivered, double fromFirstTrigger) {}
+
+  private interface OnStream<T> {
+    T run(String stream) throws Exception;
+  }
+
+  /** Runs {@code body} on a new stream of {@code shards} shards, deleted afterwards. */
+  private static <T> T withStream(KinesisClient kinesis, int shards, OnStream<T> body) throws Exception {
+    String stream = "bench-source-" + shards + "-" + System.nanoTime();
+    Streams.create(kinesis, stream, shards);
+    try {
+      return body.run(stream);
+    } finally {
+      Streams.deleteQuietly(kinesis, stream);
+    }
+  }
 
   private static Timing sourceSeconds(SparkSession spark, LocalStack stack, String stream, int records, String cap) throws Exception {
     AtomicLong seen = new AtomicLong();
@@ -125,7 +156,6 @@ public final class KinesisSourceBenchmark {
     CountDownLatch all = new CountDownLatch(1);
     Path checkpoint = Files.createTempDirectory("convoy-bench-source");
     long t0 = System.nanoTime();
-    long startMs = System.currentTimeMillis();
     DataStreamReader reader = source(spark, stack, stream, "TRIM_HORIZON");
     if (!cap.equals("default")) reader = reader.option("maxRecordsPerShard", cap);
     StreamingQuery q = reader.load().writeStream()
@@ -148,19 +178,15 @@ public final class KinesisSourceBenchmark {
     q.stop();
     StreamingQueryProgress[] progress = q.recentProgress();
     long firstTrigger = Instant.parse(progress[0].timestamp()).toEpochMilli();
-    long readAll = 0;
     for (var p : progress) {
-      if (p.numInputRows() == 0) continue;
-      System.out.printf("  batch %d: %,d rows, %s%n", p.batchId(), p.numInputRows(), p.durationMs());
-      // latestOffset is the trigger's first step: its end is when this batch's records were all read.
-      readAll = Instant.parse(p.timestamp()).toEpochMilli() + p.durationMs().get("latestOffset");
+      if (p.numInputRows() > 0) System.out.printf("  batch %d: %,d rows, %s%n", p.batchId(), p.numInputRows(), p.durationMs());
     }
-    return new Timing((readAll - startMs) / 1e3, delivered, (end - firstTrigger) / 1e3);
+    return new Timing(delivered, (end - firstTrigger) / 1e3);
   }
 
   /**
-   * What a trigger costs the source when the stream is idle: it lists the shards and, since a read-ahead
-   * that found nothing may be old, reads every shard again.
+   * What a trigger costs the source when the stream is idle: it lists the shards and probes each one
+   * (one GetRecords of one record, all shards at once); no batch runs.
    */
   private static double idleTriggerMillis(SparkSession spark, LocalStack stack, String stream) throws Exception {
     SparkSession session = spark.newSession();

@@ -16,8 +16,9 @@ class SourceSelectionTest {
   private final SourceSelection elsewhere = new SourceSelection(name -> false);
 
   @Test
-  void autoPicksTheAwsConnectorWhereItsProviderIsOnTheClasspathElseTheBuiltInOne() {
-    assertThat(onEmr.resolve(SourceChoice.AUTO, JOB).format()).isEqualTo("aws-kinesis");
+  void autoPicksTheBuiltInSourceEvenWhereTheConnectorIsOnTheClasspath() {
+    assertThat(onEmr.resolve(SourceChoice.AUTO, JOB).format()).isEqualTo("convoy-kinesis");
+    assertThat(onEmr.resolve(SourceChoice.AWS_KINESIS, JOB).format()).isEqualTo("aws-kinesis");
     assertThat(elsewhere.resolve(SourceChoice.AUTO, JOB).format()).isEqualTo("convoy-kinesis");
     assertThat(onEmr.resolve(SourceChoice.BUILTIN, JOB).format()).isEqualTo("convoy-kinesis");
   }
@@ -30,7 +31,7 @@ class SourceSelectionTest {
         .containsEntry("kinesis.endpointUrl", "https://kinesis.eu-west-1.amazonaws.com")
         .containsEntry("kinesis.consumerType", "GetRecords")
         .containsEntry("kinesis.startingPosition", "AT_TIMESTAMP 2026-11-25T10:00:00Z")
-        .containsEntry("kinesis.maxFetchTimePerShardSec", "2")
+        .doesNotContainKey("kinesis.maxFetchTimePerShardSec")
         .containsEntry("kinesis.stsRoleArn", "arn:aws:iam::123456789012:role/reader");
     assertThat(elsewhere.resolve(SourceChoice.BUILTIN, JOB).options()).isEqualTo(JOB);
   }

@@ -22,6 +22,26 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.IntStream;
 import org.apache.spark.sql.SparkSession;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.TaskKilled;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.scheduler.SparkListenerTaskStart;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.connector.read.streaming.Offset;
+import org.apache.spark.sql.execution.streaming.CommitLog;
+import org.apache.spark.sql.execution.streaming.CommitMetadata;
+import org.apache.spark.sql.execution.streaming.OffsetSeq;
+import org.apache.spark.sql.execution.streaming.OffsetSeqLog;
+import org.apache.spark.sql.execution.streaming.OffsetSeqMetadata$;
+import org.apache.spark.sql.execution.streaming.SerializedOffset;
+import scala.Option;
+import scala.collection.JavaConverters;
 import org.apache.spark.sql.streaming.DataStreamReader;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryException;
@@ -225,6 +245,131 @@ class KinesisSourceIT {
         .hasMessageContaining("'getRecordsLimit' is 20000");
   }
 
+  @Test
+  void aBatchReplayedAfterItsTasksRecordedTheirEndsReadsExactlyThoseRecordsThoughMoreArrived() throws Exception {
+    String stream = newStream(1);
+    put(stream, "first", 50);
+    Path out = work.resolve("out");
+    Path checkpoint = work.resolve("cp");
+    AtomicBoolean failed = new AtomicBoolean();
+    VoidFunction2<Dataset<Row>, Long> files = BatchFiles.writerTo(out);
+    // The sink writes the batch, then fails before Spark commits it: the tasks have recorded their ends.
+    StreamingQuery q = start(source(stream, "TRIM_HORIZON"), checkpoint, (batch, id) -> {
+      files.call(batch, id);
+      if (!batch.isEmpty() && failed.compareAndSet(false, true)) throw new IllegalStateException("sink lost its connection (test)");
+    });
+    assertThatThrownBy(() -> q.awaitTermination(120_000)).isInstanceOf(StreamingQueryException.class).hasMessageContaining("(test)");
+    List<BatchFiles.Line> firstAttempt = BatchFiles.read(out);
+    assertThat(Files.list(checkpoint.resolve("sources/0/" + BatchEnds.FOLDER)).toList()).as("ends recorded before the commit").isNotEmpty();
+    put(stream, "second", 50);
+
+    start(source(stream, "TRIM_HORIZON"), out, checkpoint);
+    awaitCount(out, 100);
+
+    long replayed = firstAttempt.getFirst().batchId();
+    assertThat(BatchFiles.read(out).stream().filter(l -> l.batchId() == replayed).map(BatchFiles.Line::data))
+        .as("the replay read what the first attempt read, not the records that came since")
+        .containsExactlyElementsOf(firstAttempt.stream().map(BatchFiles.Line::data).toList());
+    assertThat(BatchFiles.data(out)).containsExactlyInAnyOrderElementsOf(expected(List.of("first", "second"), 50));
+  }
+
+  @Test
+  void tasksKilledAtRandomPointsWhileTheyReadAreRetriedWithoutLosingOrDoublingARecord() throws Exception {
+    String stream = newStream(2);
+    Path out = work.resolve("out");
+    int chunks = 20;
+    Thread producer = Thread.ofVirtual().start(() -> {
+      for (int c = 0; c < chunks; c++) {
+        put(stream, "c" + c, 100);
+        pace(Duration.ofMillis(150)); // spreads the records over the kills; not a synchronisation
+      }
+    });
+    Set<Long> running = ConcurrentHashMap.newKeySet();
+    AtomicInteger killed = new AtomicInteger();
+    SparkListener tasks = new SparkListener() {
+      @Override
+      public void onTaskStart(SparkListenerTaskStart start) {
+        running.add(start.taskInfo().taskId());
+      }
+
+      @Override
+      public void onTaskEnd(SparkListenerTaskEnd end) {
+        running.remove(end.taskInfo().taskId());
+        if (end.reason() instanceof TaskKilled) killed.incrementAndGet();
+      }
+    };
+    spark.sparkContext().addSparkListener(tasks);
+    try {
+      start(source(stream, "TRIM_HORIZON").option("maxRecordsPerShard", "100").option("getRecordsLimit", "25"), out, work.resolve("cp"));
+      // Kill whatever task runs, at random moments, until the producer is done and some kills landed.
+      Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+      while ((producer.isAlive() || killed.get() < 5) && Instant.now().isBefore(deadline)) {
+        pace(Duration.ofMillis(ThreadLocalRandom.current().nextLong(20, 200)));
+        running.stream().findAny().ifPresent(id -> spark.sparkContext().killTaskAttempt(id, true, "killed by the test"));
+      }
+      List<String> expected = new ArrayList<>();
+      for (int c = 0; c < chunks; c++) expected.addAll(expected(List.of("c" + c), 100));
+      awaitCount(out, expected.size());
+
+      assertThat(killed.get()).isGreaterThanOrEqualTo(5);
+      assertThat(BatchFiles.data(out)).containsExactlyInAnyOrderElementsOf(expected);
+    } finally {
+      spark.sparkContext().removeSparkListener(tasks);
+    }
+  }
+
+  @Test
+  void aCheckpointWrittenByTheEarlierSourceIsReadOnWithoutLosingOrDoublingARecord() throws Exception {
+    String stream = newStream(1);
+    put(stream, "old", 30);
+    List<String> sequences = Streams.readAll(kinesis, stream).stream().map(r -> r.sequenceNumber()).toList();
+    String shard = kinesis.listShards(b -> b.streamName(stream)).shards().getFirst().shardId();
+    Path checkpoint = work.resolve("cp");
+    // What the driver-reading source left: batch 0 (records 0-9) committed, batch 1 (records 10-19) logged but not committed.
+    Files.createDirectories(checkpoint.resolve("sources/0"));
+    Files.writeString(checkpoint.resolve("sources/0/" + InitialOffsetWriter.FILE), legacyOffset(shard, "TRIM_HORIZON"));
+    OffsetSeqLog offsets = new OffsetSeqLog(spark, checkpoint.resolve("offsets").toString());
+    CommitLog commits = new CommitLog(spark, checkpoint.resolve("commits").toString());
+    for (int batch = 0; batch < 2; batch++) {
+      Offset end = new SerializedOffset(legacyOffset(shard, "AFTER:" + sequences.get(batch * 10 + 9)));
+      offsets.add(batch, new OffsetSeq(JavaConverters.asScalaBuffer(List.<Option<Offset>>of(Option.apply(end))).toSeq(),
+          Option.apply(OffsetSeqMetadata$.MODULE$.apply(0L, System.currentTimeMillis(), spark.conf()))));
+    }
+    commits.add(0, new CommitMetadata(0L));
+    put(stream, "new", 10);
+    Path out = work.resolve("out");
+
+    start(source(stream, "TRIM_HORIZON"), out, checkpoint);
+    awaitCount(out, 30);
+
+    assertThat(BatchFiles.read(out).stream().filter(l -> l.batchId() == 1).map(BatchFiles.Line::data))
+        .as("batch 1 replayed to the end the earlier source fixed").containsExactlyElementsOf(IntStream.range(10, 20).mapToObj(i -> "old-" + i).toList());
+    List<String> expected = new ArrayList<>(IntStream.range(10, 30).mapToObj(i -> "old-" + i).toList());
+    expected.addAll(expected(List.of("new"), 10));
+    assertThat(BatchFiles.data(out)).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  @Test
+  void withOneMegabyteRecordsTheDriverKeepsAndSendsOnlyPositions() throws Exception {
+    String small = newStream(1);
+    put(small, "s", 20);
+    String large = newStream(1);
+    byte[] megabyte = new byte[1_000_000];
+    ThreadLocalRandom.current().nextBytes(megabyte); // incompressible
+    for (int i = 0; i < 12; i++) Streams.put(proxy, large, List.of(new OutgoingRecord("key-" + i, megabyte)));
+
+    DriverFootprint smallBatch = DriverFootprint.ofFirstBatch(spark, stack, small, work.resolve("cp-small"));
+    DriverFootprint largeBatch = DriverFootprint.ofFirstBatch(spark, stack, large, work.resolve("cp-large"));
+
+    assertThat(largeBatch.partitions()).isEqualTo(1);
+    assertThat(largeBatch.bytesSent()).as("driver to executors, per batch").isLessThan(4_096).isEqualTo(smallBatch.bytesSent());
+    assertThat(largeBatch.heapKept()).as("heap the driver keeps after fixing a batch of 12 MB").isLessThan(4_000_000);
+  }
+
+  private static String legacyOffset(String shard, String from) {
+    return "{\"v\":1,\"shards\":{\"" + shard + "\":{\"from\":\"" + from + "\",\"finished\":false,\"parents\":[]}}}";
+  }
+
   // --- helpers
 
   private String newStream(int shards) {
@@ -242,7 +387,11 @@ class KinesisSourceIT {
   }
 
   private StreamingQuery start(DataStreamReader reader, Path out, Path checkpoint) throws Exception {
-    StreamingQuery q = reader.load().writeStream().foreachBatch(BatchFiles.writerTo(out))
+    return start(reader, checkpoint, BatchFiles.writerTo(out));
+  }
+
+  private StreamingQuery start(DataStreamReader reader, Path checkpoint, VoidFunction2<Dataset<Row>, Long> sink) throws Exception {
+    StreamingQuery q = reader.load().writeStream().foreachBatch(sink)
         .option("checkpointLocation", checkpoint.toString()).trigger(Trigger.ProcessingTime(100)).start();
     queries.add(q);
     return q;
