@@ -1,8 +1,8 @@
 package dev.convoy.source.kinesis;
 
+import dev.convoy.source.kinesis.proxy.StreamProxy.Position;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.connector.read.InputPartition;
 
 /**
@@ -13,22 +13,31 @@ final class BatchPlanner {
 
   private BatchPlanner() {}
 
-  /**
-   * @param probedAt when the driver last called each shard (epoch ms), so the task keeps the per-shard
-   *                 rate; empty after a restart
-   */
-  static InputPartition[] plan(KinesisOffset start, KinesisOffset end, Map<String, Long> probedAt) {
+  /** What the driver knows of a shard beyond the offsets: hints, never needed for correctness. */
+  interface Hints {
+    /** When the driver last called the shard (epoch ms), so the task keeps the per-shard rate; 0 if unknown. */
+    long lastCallMillis(String shardId);
+
+    /** A live iterator at {@code position}, or null. */
+    String iterator(String shardId, Position position);
+  }
+
+  static InputPartition[] plan(KinesisOffset start, KinesisOffset end, Hints hints) {
     List<InputPartition> partitions = new ArrayList<>();
     if (end.legacy()) {
       // A batch fixed by the earlier source: its end sequence numbers are in the offset itself.
       for (ShardState to : end.shards().values()) {
         ShardState from = start.shards().get(to.shardId());
         if (to.lastSequence() == null || from == null || from.position().equals(to.position())) continue;
-        partitions.add(new KinesisInputPartition(to.shardId(), KinesisOffset.NO_BATCH, from.position(), to.lastSequence(), 0));
+        partitions.add(new KinesisInputPartition(to.shardId(), KinesisOffset.NO_BATCH, from.position(), to.lastSequence(),
+            hints.iterator(to.shardId(), from.position()), hints.lastCallMillis(to.shardId())));
       }
     } else {
       for (ShardState s : end.shards().values()) {
-        if (s.read()) partitions.add(new KinesisInputPartition(s.shardId(), end.batch(), s.position(), null, probedAt.getOrDefault(s.shardId(), 0L)));
+        if (s.read()) {
+          partitions.add(new KinesisInputPartition(s.shardId(), end.batch(), s.position(), null,
+              hints.iterator(s.shardId(), s.position()), hints.lastCallMillis(s.shardId())));
+        }
       }
     }
     return partitions.toArray(InputPartition[]::new);

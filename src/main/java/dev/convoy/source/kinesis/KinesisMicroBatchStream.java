@@ -71,7 +71,7 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
 
   @Override
   public InputPartition[] planInputPartitions(Offset startOffset, Offset endOffset) {
-    return BatchPlanner.plan(KinesisOffset.of(startOffset), KinesisOffset.of(endOffset), offsets.lastCalls());
+    return BatchPlanner.plan(KinesisOffset.of(startOffset), KinesisOffset.of(endOffset), offsets);
   }
 
   @Override
@@ -114,7 +114,11 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
   @Override
   public void stop() {
     offsets.close();
-    executorConf.destroy();
+    try {
+      executorConf.destroy();
+    } catch (RuntimeException e) {
+      // The query stops with the SparkContext: the broadcast goes with it.
+    }
   }
 
   @Override

@@ -50,7 +50,7 @@ final class KinesisPartitionReader implements PartitionReader<InternalRow> {
           partition.shardId(), partition.batch(), until == null ? "(no records)" : until);
     }
     boolean nothing = recorded.isPresent() && until == null;
-    this.read = nothing ? null : reader.read(partition.shardId(), partition.from(), until, null, partition.notBeforeMillis());
+    this.read = nothing ? null : reader.read(partition.shardId(), partition.from(), until, partition.iterator(), partition.notBeforeMillis());
   }
 
   @Override

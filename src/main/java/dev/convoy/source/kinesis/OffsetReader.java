@@ -27,13 +27,17 @@ import java.util.stream.Collectors;
  * of one record per shard, all shards at once), and decides the next batch: which shards it reads and
  * from where. It never holds a record.
  */
-final class OffsetReader implements AutoCloseable {
+final class OffsetReader implements BatchPlanner.Hints, AutoCloseable {
 
   // Kinesis shard iterators expire after five minutes; use them a little less long.
   private static final long ITERATOR_TTL_MILLIS = TimeUnit.MINUTES.toMillis(4);
 
-  /** An iterator a probe left at a position with nothing after it, reusable by the next probe there. */
-  private record Parked(Position at, String iterator, long callMillis) {}
+  /** A live iterator at a position: from a probe, or from the end of the last read. */
+  private record Parked(Position at, String iterator, long callMillis) {
+    boolean usableAt(Position position, long nowMillis) {
+      return iterator != null && at.equals(position) && nowMillis - callMillis < ITERATOR_TTL_MILLIS;
+    }
+  }
 
   private record Ends(long batch, Map<String, ShardEnd> byShard) {}
 
@@ -87,7 +91,7 @@ final class OffsetReader implements AutoCloseable {
         now.put(s.shardId(), s.reading());
         changed = true;
       } else {
-        probes.put(s.shardId(), threads.submit(() -> probe(s, end)));
+        probes.put(s.shardId(), threads.submit(() -> probe(s)));
       }
     }
     for (var e : probes.entrySet()) {
@@ -107,11 +111,6 @@ final class OffsetReader implements AutoCloseable {
       }
     }
     return changed ? KinesisOffset.forBatch(Math.max(start.batch(), KinesisOffset.NO_BATCH) + 1, now) : start;
-  }
-
-  /** When each shard was last called from here (epoch ms), for the tasks that read next. */
-  Map<String, Long> lastCalls() {
-    return Map.copyOf(lastCall);
   }
 
   /** Records the last batch read, and each shard's distance from its tip as last seen. */
@@ -140,6 +139,7 @@ final class OffsetReader implements AutoCloseable {
       }
       found.put(s.shardId(), end.get());
       lastCall.merge(s.shardId(), end.get().lastCallMillis(), Math::max);
+      parked.put(s.shardId(), new Parked(end.get().to(), end.get().iterator(), end.get().lastCallMillis()));
       if (!end.get().finished()) millisBehindLatest.put(s.shardId(), end.get().millisBehindLatest());
     }
     Ends read = new Ends(start.batch(), Map.copyOf(found));
@@ -157,17 +157,22 @@ final class OffsetReader implements AutoCloseable {
     }
   }
 
-  private ShardReader.Probe probe(ShardState s, ShardEnd end) {
-    long now = clock.millis();
-    Parked p = parked.remove(s.shardId());
-    String iterator = null;
-    if (p != null && p.at().equals(s.position()) && now - p.callMillis() < ITERATOR_TTL_MILLIS) iterator = p.iterator();
-    else if (end != null && end.iterator() != null && end.to().equals(s.position()) && now - end.lastCallMillis() < ITERATOR_TTL_MILLIS) {
-      iterator = end.iterator();
-    }
-    ShardReader.Probe probe = reader.probe(s.shardId(), s.position(), iterator, lastCall.getOrDefault(s.shardId(), 0L));
-    if (probe.nextIterator() != null) parked.put(s.shardId(), new Parked(s.position(), probe.nextIterator(), probe.callMillis()));
+  private ShardReader.Probe probe(ShardState s) {
+    ShardReader.Probe probe = reader.probe(s.shardId(), s.position(), iterator(s.shardId(), s.position()), lastCallMillis(s.shardId()));
+    // Nothing there: the next probe continues with the newer iterator. Records there: the task starts with the one used.
+    parked.put(s.shardId(), new Parked(s.position(), probe.hasRecords() ? probe.iteratorAt() : probe.nextIterator(), probe.callMillis()));
     return probe;
+  }
+
+  @Override
+  public String iterator(String shardId, Position position) {
+    Parked p = parked.get(shardId);
+    return p != null && p.usableAt(position, clock.millis()) ? p.iterator() : null;
+  }
+
+  @Override
+  public long lastCallMillis(String shardId) {
+    return lastCall.getOrDefault(shardId, 0L);
   }
 
   private static ShardReader.Probe await(Future<ShardReader.Probe> probe) {

@@ -22,8 +22,13 @@ import java.util.function.Supplier;
  */
 final class ShardReader {
 
-  /** What a probe saw at a position: records waiting, or a closed shard read to its end. */
-  record Probe(boolean hasRecords, boolean finished, long millisBehindLatest, String nextIterator, long callMillis) {}
+  /**
+   * What a probe saw at a position: records waiting, or a closed shard read to its end.
+   * {@code iteratorAt} is the iterator it used, still at the position (Kinesis iterators can be reused
+   * until they expire), so the task that reads next needs no GetShardIterator call; {@code nextIterator}
+   * follows an empty answer, for the next probe.
+   */
+  record Probe(boolean hasRecords, boolean finished, long millisBehindLatest, String iteratorAt, String nextIterator, long callMillis) {}
 
   // A replay that sees the shard's tip this many times without reaching its end sequence number gives up.
   private static final int EMPTY_PAGES_BEFORE_MISSING = 20;
@@ -59,7 +64,7 @@ final class ShardReader {
         long at = clock.millis();
         boolean finished = page.nextIterator() == null && page.records().isEmpty();
         boolean hasRecords = !page.records().isEmpty() || !finished && !caughtUp(page);
-        return new Probe(hasRecords, finished, page.millisBehindLatest(), page.records().isEmpty() ? page.nextIterator() : null, at);
+        return new Probe(hasRecords, finished, page.millisBehindLatest(), it, page.records().isEmpty() ? page.nextIterator() : null, at);
       } catch (KinesisAccessException.ExpiredIterator e) {
         it = iterator(shardId, position);
         notBeforeMillis = clock.millis();

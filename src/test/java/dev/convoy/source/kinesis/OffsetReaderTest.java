@@ -87,6 +87,23 @@ class OffsetReaderTest {
   }
 
   @Test
+  void theTaskStartsWithTheIteratorTheProbeUsedInsteadOfAskingForOne() {
+    OffsetReader reader = reader();
+    kinesis.put(S0, "a", 4);
+    KinesisOffset first = reader.next(initial(S0));
+    KinesisInputPartition partition = (KinesisInputPartition) BatchPlanner.plan(initial(S0), first, reader)[0];
+    long iterators = kinesis.count("GetShardIterator");
+
+    ShardReader.Read read = new ShardReader(kinesis, OPTIONS, Clock.systemUTC())
+        .read(S0, partition.from(), null, partition.iterator(), partition.notBeforeMillis());
+    int records = 0;
+    for (var page = read.next(); page != null; page = read.next()) records += page.size();
+
+    assertThat(records).isEqualTo(4);
+    assertThat(kinesis.count("GetShardIterator")).isEqualTo(iterators);
+  }
+
+  @Test
   void aReadStoppedAtItsLimitIsContinuedWithoutAskingKinesisFirst() {
     OffsetReader reader = reader();
     kinesis.put(S0, "a", 25);

@@ -46,17 +46,7 @@ public interface StreamProxy extends AutoCloseable {
   /** The stream's shards (open and closed, with their parents), in ListShards order. */
   List<Shard> shards(String stream);
 
-  /** The stream's shard ids (open and closed), in ListShards order. */
-  default List<String> shardIds(String stream) {
-    return shards(stream).stream().map(Shard::shardId).toList();
-  }
-
   String iterator(String stream, String shardId, Position position);
-
-  /** An iterator at the oldest record a shard still holds. */
-  default String iteratorAtTrimHorizon(String stream, String shardId) {
-    return iterator(stream, shardId, new Position.TrimHorizon());
-  }
 
   Page getRecords(String stream, String iterator, int limit);
 
