@@ -15,9 +15,28 @@ convoy_build_if_stale() {
   touch "$stamp"
 }
 
-# The JVM flags Spark needs, from their one copy in conf/jvm.properties.
+# The JVM flags Spark needs, from their one copy in conf/jvm.properties, less the --add-opens of
+# packages the running JDK no longer has (JDK 24 dropped sun.security.action): the JVM would print a
+# warning for each on every command. The JDK's package list is cached per JDK under target/.
 convoy_jvm_opts() {
-  grep '^convoy.jvm.options=' "$CONVOY_ROOT/conf/jvm.properties" | cut -d= -f2-
+  local all packages cache flag pkg out=()
+  all=$(grep '^convoy.jvm.options=' "$CONVOY_ROOT/conf/jvm.properties" | cut -d= -f2-)
+  cache="$CONVOY_ROOT/target/.java-base-packages-$(printf '%s' "$JAVA_HOME" | cksum | cut -d' ' -f1)"
+  if [[ ! -s $cache ]]; then
+    mkdir -p "$CONVOY_ROOT/target"
+    "$JAVA_HOME/bin/java" --describe-module java.base 2>/dev/null | awk '$1 == "exports" || $1 == "contains" {print $2} $1 == "qualified" {print $3}' >"$cache.tmp" \
+      && mv "$cache.tmp" "$cache"
+  fi
+  packages=$(cat "$cache" 2>/dev/null || true)
+  for flag in $all; do
+    if [[ $flag == --add-opens=java.base/* && -n $packages ]]; then
+      pkg=${flag#--add-opens=java.base/}
+      pkg=${pkg%%=*}
+      grep -qxF "$pkg" <<<"$packages" || continue
+    fi
+    out+=("$flag")
+  done
+  printf '%s\n' "${out[*]}"
 }
 
 # convoy_java <main class> [args...]

@@ -151,16 +151,30 @@ config_streams() {
   config_stream_specs "$STACK_CONFIG"
 }
 
+stream_active() { kinesis_call DescribeStreamSummary "{\"StreamName\":\"$1\"}" 2>/dev/null | grep -Eq '"StreamStatus" *: *"ACTIVE"'; }
+
+# Kinesis (and kinesis-local) creates at most 5 streams at a time and refuses more with
+# LimitExceededException: a config with more new streams waits for earlier ones and goes on.
 create_streams() {
-  local spec name shards out existing
+  local spec name shards out existing created=() i told=""
   existing=$(kinesis_call ListStreams '{"Limit":10000}')
   for spec in $(config_streams); do
     name=${spec%%:*}; shards=${spec##*:}
     if grep -q "\"$name\"" <<<"$existing"; then continue; fi
     say "creating stream $name ($shards shards)"
-    out=$(kinesis_call CreateStream "{\"StreamName\":\"$name\",\"ShardCount\":$shards}")
+    for ((i = 0; i < 480; i++)); do
+      out=$(kinesis_call CreateStream "{\"StreamName\":\"$name\",\"ShardCount\":$shards}")
+      [[ $out == *LimitExceeded* ]] || break
+      [[ -n $told ]] || { say "waiting for earlier streams to become active (at most 5 are created at a time)"; told=1; }
+      sleep 0.25
+    done
     [[ -z $out || $out == *ResourceInUse* ]] || die "could not create stream $name: $out"
+    created+=("$name")
   done
+  for name in "${created[@]}"; do
+    wait_for 120 "stream $name" stream_active "$name" || die "stream $name did not become active within 120 s (see $STACK_DIR/logs/kinesis.log)"
+  done
+  [[ ${#created[@]} -eq 0 ]] || say "${#created[@]} stream(s) active"
 }
 
 kinesis_down() {

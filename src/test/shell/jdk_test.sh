@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# JDK discovery: a JAVA_HOME older than 21 is never used; one that is >= 21 is kept.
+# JDK discovery: a JAVA_HOME older than 21 is never used; one that is >= 21 is kept; its JVM flags draw no warning.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 # shellcheck source=bin/lib/jdk.sh
@@ -21,4 +21,8 @@ for home in /usr/lib/jvm/*; do
   fi
 done
 [[ $("$ROOT/bin/convoy" java-home) == "$found" ]] || fail "bin/convoy java-home disagrees"
+
+# A Java command prints no JVM warning about the flags Spark needs: only those this JDK accepts are passed.
+out=$("$ROOT/bin/convoy" jobs --url http://127.0.0.1:9 2>&1 || true)
+! grep -q "WARNING: package" <<<"$out" || fail "a JVM flag warning on a plain command: $out"
 echo "jdk_test: ok (picked $found, Java $v)"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The stack's lifecycle on its own ports and folder, so the stack `make test` uses is left alone:
-# up twice is harmless, status names the part that is down, down leaves nothing running.
+# up twice is harmless, a config of 20 streams comes up, status names the part that is down, down
+# leaves nothing running.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 CONVOY_STACK_DIR=$(mktemp -d /tmp/convoy-stack-test.XXXXXX)
@@ -16,6 +17,8 @@ jobs:
   - name: b
     stream: lifecycle-b
 YAML
+# 18 more: Kinesis creates at most 5 streams at a time, so `stack up` must wait and go on.
+for i in $(seq 1 18); do printf '  - name: j%s\n    stream: lifecycle-%s\n    shards: 1\n' "$i" "$i" >>"$CONVOY_STACK_CONFIG"; done
 
 fail() { echo "stack_test: FAIL: $*" >&2; exit 1; }
 cleanup() { "$ROOT/bin/convoy" stack down >/dev/null 2>&1 || true; rm -rf "$CONVOY_STACK_DIR"; }
@@ -30,6 +33,11 @@ grep -q "PgBouncer already up" <<<"$second" || fail "second up restarted PgBounc
 status=$("$ROOT/bin/convoy" stack status) || fail "status after up: $status"
 grep -q "lifecycle-a" <<<"$status" || fail "config stream lifecycle-a missing: $status"
 grep -q "lifecycle-b" <<<"$status" || fail "config stream lifecycle-b missing: $status"
+active=$(for i in a b $(seq 1 18); do
+  curl -s --aws-sigv4 "aws:amz:us-east-1:kinesis" --user x:y -H 'Content-Type: application/x-amz-json-1.1' \
+    -H 'X-Amz-Target: Kinesis_20131202.DescribeStreamSummary' -d "{\"StreamName\":\"lifecycle-$i\"}" "http://127.0.0.1:$CONVOY_KINESIS_PORT/"
+done | grep -Ec '"StreamStatus" *: *"ACTIVE"')
+[[ $active -eq 20 ]] || fail "$active of the config's 20 streams are active after stack up"
 shards=$(curl -s --aws-sigv4 "aws:amz:us-east-1:kinesis" --user x:y -H 'Content-Type: application/x-amz-json-1.1' \
   -H 'X-Amz-Target: Kinesis_20131202.ListShards' -d '{"StreamName":"lifecycle-a"}' "http://127.0.0.1:$CONVOY_KINESIS_PORT/" \
   | grep -o '"ShardId"' | wc -l)
