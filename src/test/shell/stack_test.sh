@@ -36,7 +36,7 @@ grep -q "lifecycle-b" <<<"$status" || fail "config stream lifecycle-b missing: $
 active=$(for i in a b $(seq 1 18); do
   curl -s --aws-sigv4 "aws:amz:us-east-1:kinesis" --user x:y -H 'Content-Type: application/x-amz-json-1.1' \
     -H 'X-Amz-Target: Kinesis_20131202.DescribeStreamSummary' -d "{\"StreamName\":\"lifecycle-$i\"}" "http://127.0.0.1:$CONVOY_KINESIS_PORT/"
-done | grep -Ec '"StreamStatus" *: *"ACTIVE"')
+done | grep -Eo '"StreamStatus" *: *"ACTIVE"' | wc -l)
 [[ $active -eq 20 ]] || fail "$active of the config's 20 streams are active after stack up"
 shards=$(curl -s --aws-sigv4 "aws:amz:us-east-1:kinesis" --user x:y -H 'Content-Type: application/x-amz-json-1.1' \
   -H 'X-Amz-Target: Kinesis_20131202.ListShards' -d '{"StreamName":"lifecycle-a"}' "http://127.0.0.1:$CONVOY_KINESIS_PORT/" \
