@@ -54,6 +54,10 @@ await_output '^rb-clicked +RUNNING' bin/convoy jobs >/dev/null
 await_output '^rb-sent +RUNNING' bin/convoy jobs >/dev/null
 url=$(cat "$work/state/control.url")
 curl -fsS "$url/health" | grep -q '"ok"' || fail "/health is not ok"
+# The runbook's metrics, without a token: each job's state, and the driver's JVM.
+metrics=$(curl -fsS "$url/metrics") || fail "/metrics did not answer"
+grep -qE '^convoy_job_state\{job="rb-sent",state="RUNNING"\} 1(\.0)?$' <<<"$metrics" || fail "/metrics lacks rb-sent RUNNING: $(grep rb-sent <<<"$metrics" | head -5)"
+grep -q '^jvm_memory_used_bytes' <<<"$metrics" || fail "/metrics lacks the JVM's heap"
 
 out=$(bin/convoy stop rb-clicked) || fail "stop failed: $out"
 grep -qE '^rb-clicked +STOPPED' <<<"$out" || fail "stop did not report STOPPED: $out"

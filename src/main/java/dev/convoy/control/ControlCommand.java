@@ -76,16 +76,18 @@ public final class ControlCommand {
   }
 
   public static String table(JsonNode jobs) {
-    StringBuilder out = new StringBuilder(String.format("%-18s %-10s %6s %-20s %9s %9s %8s %7s %6s %8s %6s %6s %4s  %s%n",
+    StringBuilder out = new StringBuilder(String.format("%-18s %-10s %6s %-20s %9s %9s %8s %7s %6s %8s %6s %6s %8s %8s %5s %8s %4s  %s%n",
         "JOB", "STATE", "BATCH", "LAST BATCH (UTC)", "IN ROWS/S", "PROC/S", "BATCH MS", "WAIT S", "AGE S", "LAG MS", "LATE", "DEAD",
-        "RST", "WAITING FOR / LAST ERROR"));
+        "INSERTED", "UPDATED", "RETRY", "WRITE MS", "RST", "WAITING FOR / LAST ERROR"));
     for (JsonNode j : jobs) {
       long age = j.path("lastBatchAgeMs").asLong(-1);
-      out.append(String.format("%-18s %-10s %6d %-20s %9.1f %9.1f %8d %7d %6s %8d %6d %6d %4d  %s%n", j.path("name").asText(), j.path("state").asText(),
+      JsonNode sink = j.path("sink");
+      out.append(String.format("%-18s %-10s %6d %-20s %9.1f %9.1f %8d %7d %6s %8d %6d %6d %8d %8d %5d %8d %4d  %s%n", j.path("name").asText(), j.path("state").asText(),
           j.path("lastBatchId").asLong(), j.path("lastBatchTime").asText("-").replace(".000Z", "Z"), j.path("inputRowsPerSecond").asDouble(),
           j.path("processedRowsPerSecond").asDouble(), j.path("batchDurationMs").asLong(), j.path("clusterWaitMs").asLong() / 1000,
           age < 0 ? "-" : Long.toString(age / 1000), j.path("sourceLagMs").asLong(),
-          j.path("lateEvents").asLong(), j.path("deadLetters").asLong(), j.path("restarts").asInt(),
+          j.path("lateEvents").asLong(), j.path("deadLetters").asLong(), sink.path("rowsInserted").asLong(), sink.path("rowsUpdated").asLong(),
+          sink.path("retries").asLong(), sink.path("lastBatchMillis").asLong(), j.path("restarts").asInt(),
           lastColumn(j)));
     }
     return out.toString();

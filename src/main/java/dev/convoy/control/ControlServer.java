@@ -17,9 +17,9 @@ import java.util.NoSuchElementException;
 import java.util.concurrent.Executors;
 
 /**
- * {@code GET /health}, {@code GET /jobs}, {@code GET /jobs/{name}} and {@code POST /jobs/{name}/stop|start|restart}.
- * Reads are open to whoever can reach the address (localhost by default); changes need
- * {@code Authorization: Bearer <token>}.
+ * {@code GET /health}, {@code GET /metrics} (Prometheus), {@code GET /jobs}, {@code GET /jobs/{name}} and
+ * {@code POST /jobs/{name}/stop|start|restart}. Reads are open to whoever can reach the address
+ * (localhost by default); changes need {@code Authorization: Bearer <token>}.
  */
 public final class ControlServer implements AutoCloseable {
 
@@ -28,6 +28,7 @@ public final class ControlServer implements AutoCloseable {
   private final HttpServer server;
   private final Driver driver;
   private final byte[] token;
+  private final PrometheusMetrics metrics;
 
   public ControlServer(Driver driver, String host, int port, String token) throws IOException {
     if (token == null || token.length() < 16) throw new IllegalArgumentException("the control token must have at least 16 characters");
@@ -40,7 +41,9 @@ public final class ControlServer implements AutoCloseable {
           + "); is another driver running? Stop it, or set control.port in the config");
     }
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    this.metrics = new PrometheusMetrics(driver::status);
     server.createContext("/health", this::health);
+    server.createContext("/metrics", this::metrics);
     server.createContext("/jobs", this::jobs);
   }
 
@@ -64,6 +67,19 @@ public final class ControlServer implements AutoCloseable {
     driver.status().forEach(s -> states.merge(s.state(), 1L, Long::sum));
     body.put("jobs", states);
     send(ex, driver.healthy() ? 200 : 503, body);
+  }
+
+  private void metrics(HttpExchange ex) throws IOException {
+    if (!ex.getRequestMethod().equals("GET")) {
+      send(ex, 405, Map.of("error", "use GET"));
+      return;
+    }
+    byte[] body = metrics.scrape().getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    ex.sendResponseHeaders(200, body.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(body);
+    }
   }
 
   private void jobs(HttpExchange ex) throws IOException {
@@ -115,5 +131,6 @@ public final class ControlServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    metrics.close();
   }
 }

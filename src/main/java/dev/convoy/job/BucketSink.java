@@ -2,6 +2,7 @@ package dev.convoy.job;
 
 import dev.convoy.events.DeadLetter;
 import dev.convoy.sink.TableSpec;
+import dev.convoy.sink.SinkMetrics;
 import dev.convoy.sink.UpsertSink;
 import dev.convoy.sink.Warehouse;
 import java.sql.Timestamp;
@@ -56,6 +57,11 @@ public final class BucketSink implements Job.Sink {
   @Override
   public Optional<UpsertSink.Waiting> waiting() {
     return sink.waiting();
+  }
+
+  @Override
+  public SinkMetrics.Snapshot metrics() {
+    return sink.metrics().snapshot();
   }
 
   @Override

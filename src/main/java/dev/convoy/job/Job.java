@@ -1,6 +1,7 @@
 package dev.convoy.job;
 
 import dev.convoy.config.JobConfig;
+import dev.convoy.sink.SinkMetrics;
 import dev.convoy.sink.UpsertSink;
 import java.time.Duration;
 import java.util.Optional;
@@ -57,6 +58,11 @@ public record Job(String name, Settings settings, Source source, Decode decode, 
     /** What the batch being written waits for (the warehouse being away), if anything. */
     default Optional<UpsertSink.Waiting> waiting() {
       return Optional.empty();
+    }
+
+    /** The warehouse writes so far (rows inserted and updated, retries, write time), for status and metrics. */
+    default SinkMetrics.Snapshot metrics() {
+      return SinkMetrics.Snapshot.NONE;
     }
 
     @Override

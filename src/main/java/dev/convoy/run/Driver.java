@@ -133,7 +133,8 @@ public final class Driver implements AutoCloseable {
         r.restarts(), r.lastError(),
         gate.waited(r.name()).toMillis(),
         gate.lastAdmitted(r.name()).map(t -> Duration.between(t, Instant.now()).toMillis()).orElse(-1L),
-        waiting.map(UpsertSink.Waiting::reason).orElse(null), waiting.map(w -> w.since().toString()).orElse(null));
+        waiting.map(UpsertSink.Waiting::reason).orElse(null), waiting.map(w -> w.since().toString()).orElse(null),
+        jobs.get(r.name()).sink().metrics());
   }
 
   private static double finite(double v) {

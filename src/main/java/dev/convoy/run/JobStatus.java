@@ -1,5 +1,7 @@
 package dev.convoy.run;
 
+import dev.convoy.sink.SinkMetrics;
+
 /**
  * What {@code GET /jobs} shows for one job. Rates are rows per second of the last batch; {@code sourceLagMs}
  * is the source's largest millisBehindLatest. Counts are since this driver started: {@code lateEvents}
@@ -9,9 +11,11 @@ package dev.convoy.run;
  * warehouse is away, {@code waitingFor} says why the current batch waits and {@code waitingSince} since when
  * (ISO-8601, UTC); both are null otherwise. {@code clusterWaitMs} is how long the job's current batch has
  * waited for its turn on the executors (0 when it is not waiting) and {@code lastBatchAgeMs} how long ago
- * its last batch got its turn (-1 before the first): a starved job shows both growing.
+ * its last batch got its turn (-1 before the first): a starved job shows both growing. {@code sink} is
+ * what the job's warehouse writes did since this driver started.
  */
 public record JobStatus(String name, JobState state, String pool, long lastBatchId, String lastBatchTime,
                         double inputRowsPerSecond, double processedRowsPerSecond, long batchDurationMs, String watermark,
                         long sourceLagMs, long lateEvents, long lateRowsDropped, long deadLetters, int restarts,
-                        String lastError, long clusterWaitMs, long lastBatchAgeMs, String waitingFor, String waitingSince) {}
+                        String lastError, long clusterWaitMs, long lastBatchAgeMs, String waitingFor, String waitingSince,
+                        SinkMetrics.Snapshot sink) {}

@@ -8,7 +8,10 @@ public final class SinkMetrics {
 
   /** A consistent-enough reading for status pages. */
   public record Snapshot(long batches, long skippedBatches, long rowsMerged, long rowsInserted, long rowsUpdated,
-                         long retries, long conflicts, long lastBatchMillis, long totalWriteMillis) {}
+                         long retries, long conflicts, long lastBatchMillis, long totalWriteMillis) {
+    /** A sink that writes nowhere Convoy measures. */
+    public static final Snapshot NONE = new Snapshot(0, 0, 0, 0, 0, 0, 0, 0, 0);
+  }
 
   private final LongAdder batches = new LongAdder();
   private final LongAdder skipped = new LongAdder();

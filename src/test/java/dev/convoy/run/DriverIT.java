@@ -81,7 +81,50 @@ class DriverIT {
       // The driver counts a batch's dead letters once they commit with it.
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
           assertThat(driver.driver().status().stream().mapToLong(JobStatus::deadLetters).sum()).isEqualTo(malformed));
+      // What on-call sees of the warehouse writes: each bucket row was inserted once, later batches updated some.
+      for (EventType t : jobs.keySet()) {
+        JobStatus s = driver.driver().status(t.shortName() + "-" + run);
+        assertThat(s.sink().rowsInserted()).as("rows inserted by %s", s.name()).isEqualTo(rows(table(t)));
+        assertThat(s.sink().batches()).isPositive();
+        assertThat(s.sink().conflicts()).isZero();
+      }
+      // /metrics, without a token, says what /jobs says.
+      HttpResponse<String> scraped = http(driver, "GET", "/metrics", null);
+      assertThat(scraped.statusCode()).isEqualTo(200);
+      assertThat(scraped.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+      Map<String, Double> metrics = prometheus(scraped.body());
+      for (JobStatus s : driver.driver().status()) {
+        String job = "job=\"" + s.name() + "\"";
+        assertThat(metrics).containsEntry("convoy_job_state{" + job + ",state=\"RUNNING\"}", 1.0)
+            .containsEntry("convoy_job_state{" + job + ",state=\"FAILED\"}", 0.0)
+            .containsEntry("convoy_job_dead_letters_total{" + job + "}", (double) s.deadLetters())
+            .containsEntry("convoy_job_late_events_total{" + job + "}", (double) s.lateEvents())
+            .containsEntry("convoy_job_restarts_total{" + job + "}", (double) s.restarts())
+            .containsEntry("convoy_job_sink_rows_inserted_total{" + job + "}", (double) s.sink().rowsInserted())
+            .containsEntry("convoy_job_sink_rows_updated_total{" + job + "}", (double) s.sink().rowsUpdated())
+            .containsEntry("convoy_job_last_batch_id{" + job + "}", (double) s.lastBatchId());
+      }
+      assertThat(metrics).containsEntry("convoy_jobs{state=\"RUNNING\"}", (double) jobs.size());
+      assertThat(metrics.keySet()).anyMatch(k -> k.startsWith("jvm_memory_used_bytes{")).anyMatch(k -> k.startsWith("jvm_threads_live_threads"));
       assertThat(driver.stop()).as("every job healthy at the stop").isTrue();
+    }
+  }
+
+  /** Prometheus text format: each sample's name and labels, as written, to its value. */
+  private static Map<String, Double> prometheus(String text) {
+    Map<String, Double> samples = new HashMap<>();
+    for (String line : text.split("\n")) {
+      if (line.isBlank() || line.startsWith("#")) continue;
+      int space = line.lastIndexOf(' ');
+      samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+    }
+    return samples;
+  }
+
+  private long rows(String table) throws Exception {
+    try (Connection c = stack.redshift(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 
