@@ -7,6 +7,11 @@ convoy_mvn() {
     convoy_apt_install maven || true
     command -v mvn >/dev/null || { echo "convoy: Maven 3.8+ is missing; install it (apt-get install maven) and run again" >&2; return 1; }
   fi
+  # JDK 23+ warns on every build that Maven's own Guava uses sun.misc.Unsafe; allow it quietly.
+  local opts=${MAVEN_OPTS:-}
+  if (( $(convoy_jdk_version "$JAVA_HOME" || echo 0) >= 23 )) && [[ $opts != *sun-misc-unsafe* ]]; then
+    opts="$opts --sun-misc-unsafe-memory-access=allow"
+  fi
   # -ntp: no download progress bars (CI logs), -B: no colours.
-  mvn -B -ntp "$@"
+  MAVEN_OPTS=$opts mvn -B -ntp "$@"
 }

@@ -95,6 +95,9 @@ public final class DemoCommand {
       }
       step("hourly buckets in Redshift");
       printBuckets(warehouse, jobs);
+      // A batch's progress is posted just after its sink commits: wait for it, so the table says what Redshift has.
+      long posted = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (!statusCaughtUp(warehouse, jobs, running.driver()) && System.nanoTime() < posted) Thread.sleep(200);
       System.out.print(ControlCommand.table(new ObjectMapper().valueToTree(running.driver().status())));
       step("stopping the driver");
       healthy = running.stop();
@@ -107,6 +110,20 @@ public final class DemoCommand {
     System.out.printf("demo: exact — every event the producer wrote is counted once in Redshift; %d malformed records kept in %s%n",
         report.malformed().values().stream().mapToLong(Long::longValue).sum(), "the jobs' *_convoy_dead_letters tables");
     System.exit(0);
+  }
+
+  /** Every job's status shows at least the last batch its ledger committed. */
+  private static boolean statusCaughtUp(RedshiftWarehouse warehouse, Map<EventType, JobConfig> jobs, dev.convoy.run.Driver driver)
+      throws Exception {
+    try (Connection c = warehouse.connect(); Statement s = c.createStatement()) {
+      for (JobConfig j : jobs.values()) {
+        try (ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(batch_id), -1) FROM " + Tables.ledger(j.table()).name().sql())) {
+          rs.next();
+          if (driver.status(j.name()).lastBatchId() < rs.getLong(1)) return false;
+        }
+      }
+    }
+    return true;
   }
 
   private static String states(dev.convoy.run.Driver driver) {
