@@ -4,7 +4,7 @@ SHELL := /bin/bash
 CONVOY := bin/convoy
 
 .DEFAULT_GOAL := help
-.PHONY: help build test test-shell test-java demo stack-up stack-down clean bench-decode bench-sink bench-source bench-scale bench-fairshare
+.PHONY: help build test test-shell test-java demo stack-up stack-down clean bench-decode bench-sink bench-source bench-scale bench-fairshare bench-distinct
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ bench-sink: stack-up ## upsert rows/s through PgBouncer for batches of 100, 10k,
 
 bench-source: stack-up ## records/s of the built-in Kinesis source vs a plain GetRecords loop (docs/benchmarks.md)
 	eval "$$($(CONVOY) stack env)" && $(CONVOY) bench --main dev.convoy.bench.KinesisSourceBenchmark
+
+bench-distinct: ## state memory per bucket, exact vs approximate distinct subscribers, at 10k/100k/1M (docs/benchmarks.md)
+	$(CONVOY) bench --main dev.convoy.bench.DistinctStateBenchmark
 
 bench-scale: stack-up ## 1/10/50/100 jobs in one driver vs 10 one-job drivers: memory, threads, triggers (docs/benchmarks.md)
 	eval "$$($(CONVOY) stack env)" && $(CONVOY) bench --main dev.convoy.bench.ScaleBenchmark
