@@ -65,6 +65,14 @@ final class JobRunner {
     return state.get();
   }
 
+  /** The one way the state changes: a move {@link JobState#canBecome} does not list is a bug, and says so. */
+  private void moveTo(JobState next) {
+    JobState from = state.getAndUpdate(s -> s.canBecome(next) ? next : s);
+    if (from.canBecome(next)) return;
+    if (from == JobState.STOPPED && !wanted) return; // a stop came first; the supervisor is on its way out
+    throw new IllegalStateException("job " + job.name() + ": no move from " + from + " to " + next);
+  }
+
   int restarts() {
     return restarts.get();
   }
@@ -80,7 +88,7 @@ final class JobRunner {
       if (loop != null && !loop.isDone()) return;
       wanted = true;
       restarts.set(0);
-      state.set(JobState.PENDING);
+      moveTo(JobState.PENDING);
       loop = threads.submit(this::supervise);
     } finally {
       lock.unlock();
@@ -111,7 +119,7 @@ final class JobRunner {
         LOG.warn("job {}: its supervisor did not finish within {}: {}", job.name(), timeout, e.toString());
       }
     }
-    if (state.get() != JobState.FAILED) state.set(JobState.STOPPED);
+    state.getAndUpdate(s -> s.canBecome(JobState.STOPPED) ? JobState.STOPPED : s); // a FAILED job stays FAILED
   }
 
   private void stopQuery(StreamingQuery q) {
@@ -125,12 +133,12 @@ final class JobRunner {
 
   private void supervise() {
     if (!takeSlot()) {
-      state.set(JobState.STOPPED);
+      moveTo(JobState.STOPPED);
       return;
     }
     try {
       while (wanted) {
-        state.set(JobState.STARTING);
+        moveTo(JobState.STARTING);
         try {
           StreamingQuery q = startQuery();
           query = q;
@@ -139,7 +147,7 @@ final class JobRunner {
             stopQuery(q);
             break;
           }
-          state.set(JobState.RUNNING);
+          moveTo(JobState.RUNNING);
           q.awaitTermination();
           if (!wanted) break;
           throw new IllegalStateException("the query stopped without being asked to");
@@ -151,19 +159,19 @@ final class JobRunner {
           if (n > job.settings().restart().maxRestarts()) {
             LOG.error("job {}: failed {} times in a row, giving up (restart budget {}): {}", job.name(), n,
                 job.settings().restart().maxRestarts(), message);
-            state.set(JobState.FAILED);
+            moveTo(JobState.FAILED);
             return;
           }
           Duration delay = job.settings().restart().delay(n);
           LOG.warn("job {}: query failed ({}); restart {} of {} from its checkpoint in {}", job.name(), message, n,
               job.settings().restart().maxRestarts(), delay);
-          state.set(JobState.RESTARTING);
+          moveTo(JobState.RESTARTING);
           if (!pause(delay)) break;
         } finally {
           query = null;
         }
       }
-      state.set(JobState.STOPPED);
+      moveTo(JobState.STOPPED);
     } finally {
       slots.release();
     }
