@@ -157,8 +157,13 @@ public record ConvoyConfig(int maxConcurrentJobs, int maxConcurrentBatches, Map<
     int weight = t.integer("weight", 1, 1, 1000);
     int shuffle = t.integer("shufflePartitions", 2, 1, 10_000);
     ConfigTree restart = t.child("restart", "job '" + name + "' restart");
-    JobConfig.RestartPolicy policy = new JobConfig.RestartPolicy(restart.integer("maxRestarts", 5, 0, 1000),
-        restart.duration("backoff", "2s"), restart.duration("maxBackoff", "2m"));
+    JobConfig.RestartPolicy policy;
+    try {
+      policy = new JobConfig.RestartPolicy(restart.integer("maxRestarts", 5, 0, 1000),
+          restart.duration("backoff", "2s"), restart.duration("maxBackoff", "2m"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(restart.field("backoff") + "/'maxBackoff': " + e.getMessage());
+    }
     restart.done();
     t.done();
     return new JobConfig(name, stream, type, protocol, source, options, aggregation, table, trigger, checkpoint, weight, shuffle, policy);

@@ -1,5 +1,6 @@
 package dev.convoy.config;
 
+import dev.convoy.backoff.ExponentialBackoff;
 import dev.convoy.events.EventType;
 import dev.convoy.events.WireProtocol;
 import dev.convoy.sink.TableName;
@@ -40,9 +41,13 @@ public record JobConfig(
 
   /** How the supervisor restarts a failed query: exponential backoff, at most {@code maxRestarts} in a row. */
   public record RestartPolicy(int maxRestarts, Duration backoff, Duration maxBackoff) {
+    public RestartPolicy {
+      new ExponentialBackoff(backoff, maxBackoff); // refuses a zero backoff or a cap below it at start-up, not at the first restart
+    }
+
+    /** No jitter: one job restarting races nobody. */
     public Duration delay(int restart) {
-      long ms = Math.min(maxBackoff.toMillis(), backoff.toMillis() << Math.min(restart - 1, 20));
-      return Duration.ofMillis(ms);
+      return new ExponentialBackoff(backoff, maxBackoff).ceiling(restart);
     }
   }
 }

@@ -1,7 +1,7 @@
 package dev.convoy.sink;
 
+import dev.convoy.backoff.ExponentialBackoff;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * How the sink retries a batch, by {@link Failure}: a {@code CONFLICT} up to {@code maxAttempts}
@@ -19,6 +19,7 @@ public record RetryPolicy(int maxAttempts, Duration baseBackoff, Duration maxBac
   public RetryPolicy {
     if (maxAttempts < 1) throw new IllegalArgumentException("maxAttempts must be >= 1");
     if (outageLimit.isNegative()) throw new IllegalArgumentException("outageLimit must not be negative");
+    new ExponentialBackoff(baseBackoff, maxBackoff); // refuses a zero base or a cap below it, here rather than at the first retry
   }
 
   public RetryPolicy(int maxAttempts, Duration baseBackoff, Duration maxBackoff) {
@@ -30,8 +31,10 @@ public record RetryPolicy(int maxAttempts, Duration baseBackoff, Duration maxBac
   }
 
   Duration backoff(Failure failure, int attempt) {
-    long cap = Math.min(maxBackoff.toMillis(), baseBackoff.toMillis() << Math.min(attempt - 1, 20));
-    if (failure == Failure.CONNECTION_LIMIT) cap = Math.max(cap, CONNECTION_LIMIT_BACKOFF.toMillis());
-    return Duration.ofMillis(ThreadLocalRandom.current().nextLong(cap / 2, cap + 1));
+    ExponentialBackoff backoff = new ExponentialBackoff(baseBackoff, maxBackoff);
+    if (failure == Failure.CONNECTION_LIMIT && backoff.ceiling(attempt).compareTo(CONNECTION_LIMIT_BACKOFF) < 0) {
+      backoff = new ExponentialBackoff(CONNECTION_LIMIT_BACKOFF, CONNECTION_LIMIT_BACKOFF);
+    }
+    return backoff.equalJitter(attempt);
   }
 }

@@ -1,5 +1,6 @@
 package dev.convoy.tools;
 
+import dev.convoy.backoff.ExponentialBackoff;
 import dev.convoy.source.kinesis.proxy.KinesisAccessException;
 import dev.convoy.source.kinesis.proxy.StreamProxy;
 import dev.convoy.source.kinesis.proxy.StreamProxy.OutgoingRecord;
@@ -9,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
@@ -119,9 +119,8 @@ public final class Producer {
   }
 
   private static void backoff(int attempt) throws InterruptedException {
-    long cap = Math.min(MAX_BACKOFF.toMillis(), BASE_BACKOFF.toMillis() << Math.min(attempt - 1, 16));
-    // Full jitter: retries of many producers (or shards) do not fall into step.
-    Thread.sleep(ThreadLocalRandom.current().nextLong(cap / 2, cap + 1));
+    // Equal jitter: retries of many producers (or shards) do not fall into step.
+    Thread.sleep(new ExponentialBackoff(BASE_BACKOFF, MAX_BACKOFF).equalJitter(attempt));
   }
 
   private static void pace(long start, long index, double rate) throws InterruptedException {

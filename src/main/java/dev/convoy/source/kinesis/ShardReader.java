@@ -1,5 +1,6 @@
 package dev.convoy.source.kinesis;
 
+import dev.convoy.backoff.ExponentialBackoff;
 import dev.convoy.source.kinesis.proxy.KinesisAccessException;
 import dev.convoy.source.kinesis.proxy.SdkStreamProxy;
 import dev.convoy.source.kinesis.proxy.StreamProxy;
@@ -11,7 +12,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
@@ -184,10 +184,11 @@ final class ShardReader {
     }
   }
 
-  /** Exponential from 100 ms, capped at 5 s, with equal jitter (half fixed, half random) so throttled shards do not retry in step. */
+  /** Exponential from 100 ms to 5 s, with equal jitter, so throttled shards do not retry in step. */
+  private static final ExponentialBackoff THROTTLED = new ExponentialBackoff(Duration.ofMillis(100), Duration.ofSeconds(5));
+
   static Duration backoff(int attempt) {
-    long cap = Math.min(5_000, 100L << Math.min(attempt - 1, 16));
-    return Duration.ofMillis(ThreadLocalRandom.current().nextLong(cap / 2, cap + 1));
+    return THROTTLED.equalJitter(attempt);
   }
 
   private void waitUntil(long epochMillis) {
