@@ -40,16 +40,8 @@ public final class ConfigTree {
     return new ConfigTree(newWhere, values, env, read);
   }
 
-  public String where() {
-    return where;
-  }
-
   public String field(String key) {
     return where + (where.isEmpty() ? "" : " ") + "field '" + key + "'";
-  }
-
-  public boolean has(String key) {
-    return values.containsKey(key) && values.get(key) != null;
   }
 
   public String string(String key, String fallback) {

@@ -1,6 +1,5 @@
 package dev.convoy.sink;
 
-import java.util.Map;
 
 /**
  * How to reach Redshift: a {@code jdbc:redshift:} URL and where the credentials come from — never
@@ -27,11 +26,6 @@ public record RedshiftSettings(String url, Credentials credentials) implements j
     if (url.startsWith("jdbc:redshift:iam:") != (credentials instanceof Credentials.Iam)) {
       throw new IllegalArgumentException("redshift: a jdbc:redshift:iam:// URL needs credentials 'iam', and 'iam' needs such a URL");
     }
-  }
-
-  public static RedshiftSettings fromEnvironment(Map<String, String> env) {
-    return new RedshiftSettings(env.getOrDefault("CONVOY_REDSHIFT_URL", ""),
-        new Credentials.Environment("CONVOY_REDSHIFT_USER", "CONVOY_REDSHIFT_PASSWORD"));
   }
 
   /** Whether the URL asks for plain text; everything else gets TLS. */
