@@ -49,7 +49,7 @@ convoy_install_jdk() {
 convoy_find_jdk() {
   local v
   if [[ -n ${JAVA_HOME:-} ]] && v=$(convoy_jdk_version "$JAVA_HOME") && (( v >= CONVOY_MIN_JAVA )); then
-    export JAVA_HOME; return 0
+    export JAVA_HOME CONVOY_JAVA_FEATURE=$v; return 0
   fi
   local found
   found=$(convoy_scan_jdks) || true
@@ -66,4 +66,7 @@ MSG
     return 1
   fi
   export JAVA_HOME=$found
+  # The JDK's feature version (21, 25 …), for flags only some JDKs accept (bin/lib/run.sh, bin/lib/mvn.sh).
+  CONVOY_JAVA_FEATURE=$(convoy_jdk_version "$found") || CONVOY_JAVA_FEATURE=0
+  export CONVOY_JAVA_FEATURE
 }

@@ -9,7 +9,7 @@ convoy_mvn() {
   fi
   # JDK 23+ warns on every build that Maven's own Guava uses sun.misc.Unsafe; allow it quietly.
   local opts=${MAVEN_OPTS:-}
-  if (( $(convoy_jdk_version "$JAVA_HOME" || echo 0) >= 23 )) && [[ $opts != *sun-misc-unsafe* ]]; then
+  if (( ${CONVOY_JAVA_FEATURE:-0} >= 23 )) && [[ $opts != *sun-misc-unsafe* ]]; then
     opts="$opts --sun-misc-unsafe-memory-access=allow"
   fi
   # -ntp: no download progress bars (CI logs), -B: no colours.

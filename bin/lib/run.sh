@@ -24,15 +24,12 @@ convoy_jvm_opts() {
   cache="$CONVOY_ROOT/target/.java-base-packages-$(printf '%s' "$JAVA_HOME" | cksum | cut -d' ' -f1)"
   if [[ ! -s $cache ]]; then
     mkdir -p "$CONVOY_ROOT/target"
-    { echo "feature $(convoy_jdk_version "$JAVA_HOME")"
-      "$JAVA_HOME/bin/java" --describe-module java.base 2>/dev/null | awk '$1 == "exports" || $1 == "contains" {print $2} $1 == "qualified" {print $3}'
-    } >"$cache.tmp" && mv "$cache.tmp" "$cache"
+    "$JAVA_HOME/bin/java" --describe-module java.base 2>/dev/null | awk '$1 == "exports" || $1 == "contains" {print $2} $1 == "qualified" {print $3}' >"$cache.tmp" \
+      && mv "$cache.tmp" "$cache"
   fi
   packages=$(cat "$cache" 2>/dev/null || true)
   # JDK 23+ warns when a library (Spark's Netty, Maven's Guava) uses sun.misc.Unsafe's memory access; allow it quietly.
-  if [[ $(head -1 "$cache" 2>/dev/null) =~ ^feature\ ([0-9]+)$ ]] && (( BASH_REMATCH[1] >= 23 )); then
-    out+=(--sun-misc-unsafe-memory-access=allow)
-  fi
+  if (( ${CONVOY_JAVA_FEATURE:-0} >= 23 )); then out+=(--sun-misc-unsafe-memory-access=allow); fi
   for flag in $all; do
     if [[ $flag == --add-opens=java.base/* && -n $packages ]]; then
       pkg=${flag#--add-opens=java.base/}

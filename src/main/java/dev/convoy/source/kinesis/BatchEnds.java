@@ -1,24 +1,18 @@
 package dev.convoy.source.kinesis;
 
-import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.execution.streaming.CheckpointFileManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The end of every shard read, per source batch, in the query's checkpoint:
  * {@code <checkpoint>/sources/<n>/convoy-kinesis-ends/<batch>/<shardId>}, one small JSON file each
- * ({@link ShardEnd}), written once with Spark's {@link CheckpointFileManager} (write to a temporary
+ * ({@link ShardEnd}), written once with Spark's {@link CheckpointFiles} (write to a temporary
  * file, then rename: atomic on HDFS and on S3 through EMRFS). Tasks write, the driver reads. A replayed
  * task finds its end here and reads exactly to it.
  */
@@ -29,7 +23,7 @@ final class BatchEnds implements Serializable {
   static final String FOLDER = "convoy-kinesis-ends";
 
   private final String root;
-  private transient CheckpointFileManager files;
+  private transient CheckpointFiles files;
 
   /**
    * @param conf the Hadoop configuration to reach the checkpoint's file system with; not kept, so this
@@ -37,7 +31,7 @@ final class BatchEnds implements Serializable {
    */
   BatchEnds(String checkpointLocation, Configuration conf) {
     this.root = new Path(checkpointLocation, FOLDER).toString();
-    this.files = CheckpointFileManager.create(new Path(root), conf);
+    this.files = new CheckpointFiles(new Path(root), conf);
   }
 
   private BatchEnds(String root) {
@@ -47,7 +41,7 @@ final class BatchEnds implements Serializable {
   /** The same folder, reached with {@code conf} (on an executor, the query's configuration as broadcast). */
   BatchEnds on(Configuration conf) {
     BatchEnds ends = new BatchEnds(root);
-    ends.files = CheckpointFileManager.create(new Path(root), conf);
+    ends.files = new CheckpointFiles(new Path(root), conf);
     return ends;
   }
 
@@ -57,10 +51,8 @@ final class BatchEnds implements Serializable {
 
   Optional<ShardEnd> read(long batch, String shardId) {
     Path file = path(batch, shardId);
-    try (InputStream in = files.open(file)) {
-      return Optional.of(ShardEnd.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
-    } catch (FileNotFoundException e) {
-      return Optional.empty();
+    try {
+      return files.read(file).map(ShardEnd::parse);
     } catch (IOException e) {
       throw new UncheckedIOException("convoy-kinesis: cannot read " + file, e);
     }
@@ -75,10 +67,7 @@ final class BatchEnds implements Serializable {
     Optional<ShardEnd> existing = read(batch, end.shardId());
     if (existing.isPresent()) return existing.get();
     try {
-      files.mkdirs(file.getParent());
-      try (OutputStream out = files.createAtomic(file, false)) {
-        out.write(end.json().getBytes(StandardCharsets.UTF_8));
-      }
+      files.write(file, end.json(), false);
       return end;
     } catch (IOException e) {
       // Lost a race with another attempt: its end stands.
@@ -90,10 +79,9 @@ final class BatchEnds implements Serializable {
   void purgeBefore(long batch) {
     // Scala's file manager declares no exceptions; a failed purge leaves old files and is retried next batch.
     try {
-      if (!files.exists(new Path(root))) return;
-      for (FileStatus s : files.list(new Path(root))) {
-        String name = s.getPath().getName();
-        if (name.chars().allMatch(Character::isDigit) && Long.parseLong(name) < batch) files.delete(s.getPath());
+      for (Path folder : files.children(new Path(root))) {
+        String name = folder.getName();
+        if (name.chars().allMatch(Character::isDigit) && Long.parseLong(name) < batch) files.delete(folder);
       }
     } catch (Exception e) {
       LOG.warn("convoy-kinesis: cannot purge old batch ends under {}: {}", root, e.toString());

@@ -3,17 +3,14 @@ package dev.convoy.source.kinesis;
 import dev.convoy.source.kinesis.proxy.StreamProxy.Position;
 import dev.convoy.source.kinesis.proxy.StreamProxy.Shard;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.execution.streaming.CheckpointFileManager;
 
 /**
  * The first batch's start, kept in the checkpoint ({@value #FILE}): Spark does not log a first batch's
@@ -26,24 +23,21 @@ final class InitialOffsetWriter {
 
   private final KinesisSourceOptions options;
   private final Path file;
-  private final CheckpointFileManager files;
+  private final CheckpointFiles files;
   private final Clock clock;
 
   InitialOffsetWriter(KinesisSourceOptions options, String checkpointLocation, Configuration conf, Clock clock) {
     this.options = options;
     this.file = new Path(checkpointLocation, FILE);
-    this.files = CheckpointFileManager.create(file.getParent(), conf);
+    this.files = new CheckpointFiles(file.getParent(), conf);
     this.clock = clock;
   }
 
   /** The stored initial offset, or a new one for {@code shards}, stored before it is returned. */
   KinesisOffset initialOffset(List<Shard> shards) {
     try {
-      if (files.exists(file)) {
-        try (InputStream in = files.open(file)) {
-          return KinesisOffset.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        }
-      }
+      Optional<String> stored = files.read(file);
+      if (stored.isPresent()) return KinesisOffset.parse(stored.get());
       Position start = switch (options.startingPosition()) {
         case KinesisSourceOptions.StartingPosition.TrimHorizon t -> new Position.TrimHorizon();
         case KinesisSourceOptions.StartingPosition.Latest l -> new Position.AtTimestamp(clock.instant());
@@ -52,10 +46,7 @@ final class InitialOffsetWriter {
       SortedMap<String, ShardState> states = new TreeMap<>();
       for (Shard shard : shards) states.put(shard.shardId(), ShardState.at(shard.shardId(), shard.parents(), start, false));
       KinesisOffset initial = KinesisOffset.forBatch(KinesisOffset.NO_BATCH, states);
-      files.mkdirs(file.getParent());
-      try (OutputStream out = files.createAtomic(file, true)) {
-        out.write(initial.json().getBytes(StandardCharsets.UTF_8));
-      }
+      files.write(file, initial.json(), true);
       return initial;
     } catch (IOException e) {
       throw new UncheckedIOException("convoy-kinesis: cannot read or write " + file + " for stream '" + options.streamName() + "'", e);

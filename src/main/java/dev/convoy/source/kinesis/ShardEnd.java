@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.convoy.source.kinesis.proxy.StreamProxy.Position;
+import java.util.Objects;
 
 /**
  * Where one task's read of one shard ended, written before the task completes. {@code lastSequence} is
@@ -24,7 +25,7 @@ record ShardEnd(String shardId, Position from, String lastSequence, boolean fini
 
   /** Whether {@code other} read the same records and reached the same state (iterators and timings may differ). */
   boolean sameRangeAs(ShardEnd other) {
-    return shardId.equals(other.shardId) && from.equals(other.from) && java.util.Objects.equals(lastSequence, other.lastSequence)
+    return shardId.equals(other.shardId) && from.equals(other.from) && Objects.equals(lastSequence, other.lastSequence)
         && finished == other.finished;
   }
 

@@ -67,9 +67,7 @@ final class FakeStreamProxy implements StreamProxy {
   }
 
   synchronized void close(String shardId) {
-    FakeShard s = shards.get(shardId);
-    s.closed = true;
-    shards.put(shardId, s);
+    shards.get(shardId).closed = true;
   }
 
   /** Kinesis's retention drops a shard's oldest records. */
