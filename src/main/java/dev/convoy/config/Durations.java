@@ -34,4 +34,14 @@ public final class Durations {
       throw new IllegalArgumentException(what + ": '" + text + "' is not a duration; write e.g. 500ms, 30s, 5m, 1h, 2d or PT1H");
     }
   }
+
+  /** The shortest of those forms that says exactly {@code d}: {@code 90s}, {@code 2m}, {@code 1h}, {@code 250ms}. */
+  public static String format(Duration d) {
+    long ms = d.toMillis();
+    if (ms % 86_400_000 == 0 && ms > 0) return ms / 86_400_000 + "d";
+    if (ms % 3_600_000 == 0 && ms > 0) return ms / 3_600_000 + "h";
+    if (ms % 60_000 == 0 && ms > 0) return ms / 60_000 + "m";
+    if (ms % 1000 == 0) return ms / 1000 + "s";
+    return ms + "ms";
+  }
 }
