@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +18,8 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
@@ -37,13 +38,18 @@ public final class Driver implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Driver.class);
 
+  private static final Duration STOP_TIMEOUT = Duration.ofMinutes(1);
+
   private final SparkSession spark;
-  private final Map<String, JobRunner> runners = new LinkedHashMap<>();
-  private final Map<String, Job> jobs = new LinkedHashMap<>();
+  /** Copy-on-write, in config order: status reads it from any thread while a live change swaps it. */
+  private volatile Map<String, JobRunner> runners = Map.of();
+  private final ReentrantLock changing = new ReentrantLock();
   private final ProgressTracker progress = new ProgressTracker();
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
   private final Function<String, JobCounters> counters;
   private final BatchGate gate;
+  private final Slots slots;
+  private final SchedulerPools pools;
   private final CountDownLatch closing = new CountDownLatch(1);
 
   /**
@@ -57,11 +63,11 @@ public final class Driver implements AutoCloseable {
     // defaultParallelism is the executors' cores (local[N]: N), the natural number of batches at once.
     this.gate = new BatchGate(maxConcurrentBatches > 0 ? maxConcurrentBatches : Math.max(1, spark.sparkContext().defaultParallelism()),
         Clock.systemUTC());
-    Semaphore slots = new Semaphore(maxConcurrentJobs, true);
-    for (Job job : jobs) {
-      this.jobs.put(job.name(), job);
-      runners.put(job.name(), new JobRunner(job, spark, slots, gate, threads, progress));
-    }
+    this.slots = new Slots(maxConcurrentJobs);
+    this.pools = new SchedulerPools(spark.sparkContext());
+    Map<String, JobRunner> all = new LinkedHashMap<>();
+    for (Job job : jobs) all.put(job.name(), new JobRunner(job, spark, slots, gate, threads, progress));
+    this.runners = Collections.unmodifiableMap(all);
   }
 
   /**
@@ -88,7 +94,7 @@ public final class Driver implements AutoCloseable {
   }
 
   public void start() {
-    for (Job job : jobs.values()) job.sink().prepare();
+    for (JobRunner r : runners.values()) r.job().sink().prepare();
     runners.values().forEach(JobRunner::start);
     threads.submit(this::watchForStarvation);
   }
@@ -100,9 +106,11 @@ public final class Driver implements AutoCloseable {
 
   /** Logs each starved job (see {@link StarvationWatch}) until the driver shuts down. */
   private void watchForStarvation() {
-    Map<String, Duration> triggers = new LinkedHashMap<>();
-    jobs.values().forEach(j -> triggers.put(j.name(), j.settings().trigger()));
-    StarvationWatch watch = new StarvationWatch(gate, triggers, Clock.systemUTC());
+    StarvationWatch watch = new StarvationWatch(gate, () -> {
+      Map<String, Duration> triggers = new LinkedHashMap<>();
+      runners.values().forEach(r -> triggers.put(r.name(), r.job().settings().trigger()));
+      return triggers;
+    }, Clock.systemUTC());
     try {
       while (!closing.await(1, TimeUnit.SECONDS)) watch.check().forEach(LOG::warn);
     } catch (InterruptedException e) {
@@ -122,7 +130,8 @@ public final class Driver implements AutoCloseable {
     ProgressTracker.Snapshot s = progress.latest(r.name());
     StreamingQueryProgress p = s == null ? null : s.progress();
     JobCounters counted = counters.apply(r.name());
-    Optional<UpsertSink.Waiting> waiting = jobs.get(r.name()).sink().waiting();
+    Job job = r.job();
+    Optional<UpsertSink.Waiting> waiting = job.sink().waiting();
     return new JobStatus(r.name(), r.state(), r.name(),
         p == null ? -1 : p.batchId(), p == null ? null : p.timestamp(),
         p == null ? 0 : finite(p.inputRowsPerSecond()), p == null ? 0 : finite(p.processedRowsPerSecond()),
@@ -134,7 +143,7 @@ public final class Driver implements AutoCloseable {
         gate.waited(r.name()).toMillis(),
         gate.lastAdmitted(r.name()).map(t -> Duration.between(t, Instant.now()).toMillis()).orElse(-1L),
         waiting.map(UpsertSink.Waiting::reason).orElse(null), waiting.map(w -> w.since().toString()).orElse(null),
-        jobs.get(r.name()).sink().metrics());
+        job.sink().metrics());
   }
 
   private static double finite(double v) {
@@ -142,7 +151,7 @@ public final class Driver implements AutoCloseable {
   }
 
   public JobStatus stop(String name) {
-    runner(name).stop(Duration.ofMinutes(1));
+    runner(name).stop(STOP_TIMEOUT);
     return status(name);
   }
 
@@ -153,9 +162,78 @@ public final class Driver implements AutoCloseable {
 
   public JobStatus restart(String name) {
     JobRunner r = runner(name);
-    r.stop(Duration.ofMinutes(1));
+    r.stop(STOP_TIMEOUT);
     r.start();
     return status(name);
+  }
+
+  /** The job running under {@code name}. */
+  public Job job(String name) {
+    return runner(name).job();
+  }
+
+  /** The number of jobs that may run at once; jobs beyond it wait as {@code PENDING}. */
+  public int maxConcurrentJobs() {
+    return slots.size();
+  }
+
+  /** Changes {@link #maxConcurrentJobs} live: a larger number starts waiting jobs; a smaller one stops none. */
+  public void maxConcurrentJobs(int jobs) {
+    slots.resize(jobs);
+  }
+
+  /** Adds a job whose sink is prepared and starts it (PENDING while every slot is taken). */
+  public void add(Job job) {
+    changing.lock();
+    try {
+      if (runners.containsKey(job.name())) throw new IllegalArgumentException("job '" + job.name() + "' already runs in this driver");
+      pools.ensure(job.name(), job.settings().weight());
+      JobRunner r = new JobRunner(job, spark, slots, gate, threads, progress);
+      Map<String, JobRunner> next = new LinkedHashMap<>(runners);
+      next.put(job.name(), r);
+      runners = Collections.unmodifiableMap(next);
+      r.start();
+    } finally {
+      changing.unlock();
+    }
+  }
+
+  /** Stops a job and forgets it; its checkpoint and table stay where they are. */
+  public void remove(String name) {
+    changing.lock();
+    try {
+      JobRunner r = runner(name);
+      r.stop(STOP_TIMEOUT);
+      r.forget();
+      Map<String, JobRunner> next = new LinkedHashMap<>(runners);
+      next.remove(name);
+      runners = Collections.unmodifiableMap(next);
+      progress.forget(name);
+      r.job().sink().close();
+    } finally {
+      changing.unlock();
+    }
+  }
+
+  /**
+   * Stops the job of the same name, swaps in {@code changed} (a prepared sink, or the same one) and
+   * starts it again unless on-call had stopped it. Returns whether it started.
+   */
+  public boolean replace(Job changed) {
+    JobRunner r = runner(changed.name());
+    boolean wasStopped = r.state() == JobState.STOPPED;
+    Job before = r.job();
+    r.stop(STOP_TIMEOUT);
+    pools.ensure(changed.name(), changed.settings().weight());
+    r.replace(changed);
+    if (before.sink() != changed.sink()) before.sink().close();
+    if (!wasStopped) r.start();
+    return !wasStopped;
+  }
+
+  /** The weight Spark's scheduler gives the job's tasks (its FAIR pool's). */
+  int poolWeight(String name) {
+    return pools.weight(name);
   }
 
   /** No job has spent its restart budget. */
@@ -174,9 +252,9 @@ public final class Driver implements AutoCloseable {
     closing.countDown();
     boolean healthy = healthy();
     try (var stopping = Executors.newVirtualThreadPerTaskExecutor()) {
-      runners.values().forEach(r -> stopping.submit(() -> r.stop(Duration.ofMinutes(1))));
+      runners.values().forEach(r -> stopping.submit(() -> r.stop(STOP_TIMEOUT)));
     }
-    jobs.values().forEach(j -> j.sink().close());
+    runners.values().forEach(r -> r.job().sink().close());
     threads.shutdownNow();
     return healthy;
   }

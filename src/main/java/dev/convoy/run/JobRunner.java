@@ -29,8 +29,10 @@ final class JobRunner {
 
   private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
 
-  private final Job job;
+  /** Replaced only while the supervisor is not running (a live config change), so a query always sees one job. */
+  private volatile Job job;
   private final SparkSession spark;
+  private final ProgressTracker progress;
   private final Semaphore slots;
   private final ExecutorService threads;
   private final BatchGate gate;
@@ -52,6 +54,7 @@ final class JobRunner {
     this.spark = spark.newSession();
     this.spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(job.settings().shufflePartitions()));
     this.spark.streams().addListener(progress);
+    this.progress = progress;
     this.slots = slots;
     this.gate = gate;
     this.threads = threads;
@@ -59,6 +62,31 @@ final class JobRunner {
 
   String name() {
     return job.name();
+  }
+
+  Job job() {
+    return job;
+  }
+
+  /**
+   * Swaps in a changed job of the same name (trigger, weight, restart policy, read limits; or, into a new
+   * checkpoint and table, anything). Only between a stop and the next start.
+   */
+  void replace(Job changed) {
+    lock.lock();
+    try {
+      if (!changed.name().equals(job.name())) throw new IllegalArgumentException("job " + job.name() + " cannot become " + changed.name());
+      if (loop != null && !loop.isDone()) throw new IllegalStateException("job " + job.name() + " must be stopped before it is changed");
+      spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(changed.settings().shufflePartitions()));
+      job = changed;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** After the last stop: the job's session no longer reports progress. */
+  void forget() {
+    spark.streams().removeListener(progress);
   }
 
   JobState state() {

@@ -41,6 +41,12 @@ final class ProgressTracker extends StreamingQueryListener {
     return latest.get(job);
   }
 
+  /** A removed job: a job added later under its name starts with no past. */
+  void forget(String job) {
+    latest.remove(job);
+    late.remove(job);
+  }
+
   long lateRowsDropped(String job) {
     AtomicLong n = late.get(job);
     return n == null ? 0 : n.get();

@@ -14,7 +14,7 @@ class StarvationWatchTest {
 
   private final MovableClock clock = new MovableClock(Instant.parse("2026-11-27T10:00:00Z"));
   private final BatchGate gate = new BatchGate(1, clock);
-  private final StarvationWatch watch = new StarvationWatch(gate, Map.of("slow", Duration.ofSeconds(10), "fast", Duration.ofSeconds(1)), clock);
+  private final StarvationWatch watch = new StarvationWatch(gate, () -> Map.of("slow", Duration.ofSeconds(10), "fast", Duration.ofSeconds(1)), clock);
 
   @Test
   void aBatchWaitingThreeTriggersIsNamedOnceAMinuteAndForgottenOnceItRuns() throws Exception {
