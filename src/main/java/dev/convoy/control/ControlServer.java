@@ -3,6 +3,8 @@ package dev.convoy.control;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.convoy.config.ConfigException;
+import dev.convoy.plan.Plan;
 import dev.convoy.run.Driver;
 import dev.convoy.run.JobState;
 import java.io.IOException;
@@ -17,22 +19,25 @@ import java.util.NoSuchElementException;
 import java.util.concurrent.Executors;
 
 /**
- * {@code GET /health}, {@code GET /metrics} (Prometheus), {@code GET /jobs}, {@code GET /jobs/{name}} and
- * {@code POST /jobs/{name}/stop|start|restart}. Reads are open to whoever can reach the address
+ * {@code GET /health}, {@code GET /metrics} (Prometheus), {@code GET /jobs}, {@code GET /jobs/{name}},
+ * {@code POST /jobs/{name}/stop|start|restart} and {@code POST /apply}. Reads are open to whoever can reach the address
  * (localhost by default); changes need {@code Authorization: Bearer <token>}.
  */
 public final class ControlServer implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int MAX_CONFIG_BYTES = 1024 * 1024;
 
   private final HttpServer server;
   private final Driver driver;
   private final byte[] token;
   private final PrometheusMetrics metrics;
+  private final Reconfigure reconfigure;
 
-  public ControlServer(Driver driver, String host, int port, String token) throws IOException {
+  public ControlServer(Driver driver, Reconfigure reconfigure, String host, int port, String token) throws IOException {
     if (token == null || token.length() < 16) throw new IllegalArgumentException("the control token must have at least 16 characters");
     this.driver = driver;
+    this.reconfigure = reconfigure;
     this.token = token.getBytes(StandardCharsets.UTF_8);
     try {
       this.server = HttpServer.create(new InetSocketAddress(host, port), 0);
@@ -45,6 +50,7 @@ public final class ControlServer implements AutoCloseable {
     server.createContext("/health", this::health);
     server.createContext("/metrics", this::metrics);
     server.createContext("/jobs", this::jobs);
+    server.createContext("/apply", this::apply);
   }
 
   public void start() {
@@ -92,8 +98,7 @@ public final class ControlServer implements AutoCloseable {
         send(ex, 200, driver.status(path[2]));
       } else if (ex.getRequestMethod().equals("POST") && path.length == 4) {
         if (!authorized(ex)) {
-          ex.getResponseHeaders().add("WWW-Authenticate", "Bearer");
-          send(ex, 401, Map.of("error", "changes need 'Authorization: Bearer <token>' (bin/convoy reads it from the driver's state folder)"));
+          refuseWithoutToken(ex);
           return;
         }
         switch (path[3]) {
@@ -110,6 +115,45 @@ public final class ControlServer implements AutoCloseable {
     } catch (RuntimeException e) {
       send(ex, 500, Map.of("error", String.valueOf(e.getMessage())));
     }
+  }
+
+  /**
+   * {@code POST /apply[?dryRun=true]} with the new config's YAML as the body: 200 with the plan when it
+   * was applied (or only planned), 409 when a change is refused (nothing applied), 400 when the file
+   * would not pass start-up's validation.
+   */
+  private void apply(HttpExchange ex) throws IOException {
+    if (!ex.getRequestMethod().equals("POST")) {
+      send(ex, 405, Map.of("error", "use POST /apply[?dryRun=true] with the config's YAML as the body (bin/convoy apply --config FILE)"));
+      return;
+    }
+    if (!authorized(ex)) {
+      refuseWithoutToken(ex);
+      return;
+    }
+    boolean dryRun = "dryRun=true".equals(ex.getRequestURI().getQuery());
+    byte[] body = ex.getRequestBody().readNBytes(MAX_CONFIG_BYTES + 1);
+    if (body.length > MAX_CONFIG_BYTES) {
+      send(ex, 413, Map.of("error", "a config of more than " + MAX_CONFIG_BYTES / 1024 + " KiB is not a config"));
+      return;
+    }
+    try {
+      Plan plan = reconfigure.apply(new String(body, StandardCharsets.UTF_8), dryRun);
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("applied", !dryRun && !plan.refused());
+      out.put("dryRun", dryRun);
+      out.put("plan", plan);
+      send(ex, plan.refused() ? 409 : 200, out);
+    } catch (ConfigException e) {
+      send(ex, 400, Map.of("error", e.getMessage()));
+    } catch (RuntimeException e) {
+      send(ex, 500, Map.of("error", String.valueOf(e.getMessage())));
+    }
+  }
+
+  private static void refuseWithoutToken(HttpExchange ex) throws IOException {
+    ex.getResponseHeaders().add("WWW-Authenticate", "Bearer");
+    send(ex, 401, Map.of("error", "changes need 'Authorization: Bearer <token>' (bin/convoy reads it from the driver's state folder)"));
   }
 
   private boolean authorized(HttpExchange ex) {

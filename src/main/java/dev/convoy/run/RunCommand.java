@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -35,7 +36,8 @@ public final class RunCommand {
   private RunCommand() {}
 
   /** A started driver with its control endpoint; {@link #close()} stops both and the Spark session. */
-  public record Running(SparkSession spark, Driver driver, ControlServer control, Path stateDir) implements AutoCloseable {
+  public record Running(SparkSession spark, Driver driver, Reconfigurer reconfigurer, ControlServer control, Path stateDir)
+      implements AutoCloseable {
     /** @return whether every job was healthy */
     public boolean stop() {
       boolean healthy = driver.shutdown();
@@ -80,7 +82,7 @@ public final class RunCommand {
     if (config == null) fail("--config FILE is required (e.g. conf/jobs.local.yaml)");
     Running running;
     try {
-      running = start(ConvoyConfig.load(config, System.getenv()), System.getenv());
+      running = start(chooseConfig(config, System.getenv()), System.getenv());
     } catch (ConfigException | IllegalArgumentException e) {
       fail(e.getMessage());
       return;
@@ -100,6 +102,37 @@ public final class RunCommand {
     System.exit(healthy ? 0 : 1);
   }
 
+  /**
+   * The file's configuration, or what was applied live over it if the file is unchanged since the
+   * driver last started from it (see {@link KeptConfig}); says which on stderr.
+   */
+  static ConvoyConfig chooseConfig(Path file, Map<String, String> env) throws java.io.IOException {
+    String fileText;
+    try {
+      fileText = Files.readString(file);
+    } catch (java.io.IOException e) {
+      throw new ConfigException("cannot read the configuration " + file + ": " + e.getMessage());
+    }
+    ConvoyConfig fromFile = ConvoyConfig.parse(file.toString(), fileText, env);
+    KeptConfig kept = new KeptConfig(fromFile.control().stateDir());
+    var applied = kept.appliedOver(fileText);
+    if (applied.isEmpty() || applied.get().equals(fileText)) {
+      kept.startFrom(fileText, fileText);
+      return fromFile;
+    }
+    ConvoyConfig live;
+    try {
+      live = ConvoyConfig.parse(kept.file().toString(), applied.get(), env);
+    } catch (ConfigException e) {
+      throw new ConfigException("the config applied live, kept in " + kept.file() + ", no longer validates (" + e.getMessage()
+          + "); remove that file to start from " + file);
+    }
+    System.err.println("convoy: starting from the config applied live (" + kept.file() + "): " + file
+        + " is unchanged since the driver started from it. To start from the file instead, remove " + kept.file());
+    kept.startFrom(fileText, applied.get());
+    return live;
+  }
+
   /** Starts a driver for this configuration; the tests and the demo use it in-process. */
   public static Running start(ConvoyConfig config, Map<String, String> env) throws Exception {
     Map<String, Integer> pools = new LinkedHashMap<>();
@@ -107,15 +140,18 @@ public final class RunCommand {
     Path stateDir = config.control().stateDir();
     SparkSession spark = SparkSession.builder().config(Driver.sparkConf(config.spark(), pools, stateDir)).getOrCreate();
     try {
-      Map<String, JobCounters> counters = new ConcurrentHashMap<>();
-      for (JobConfig j : config.jobs()) counters.put(j.name(), JobCounters.register(spark.sparkContext(), j.name()));
-      List<Job> jobs = ConfiguredJobs.from(config, SourceSelection.onClasspath(), env, counters::get);
+      Map<String, JobCounters> registered = new ConcurrentHashMap<>();
+      // Jobs added live register theirs when they are built; a job that comes back keeps its counts.
+      Function<String, JobCounters> counters = name -> registered.computeIfAbsent(name, n -> JobCounters.register(spark.sparkContext(), n));
+      SourceSelection sources = SourceSelection.onClasspath();
+      List<Job> jobs = ConfiguredJobs.from(config, sources, env, counters);
       reportWarehouse(config, env);
-      Driver driver = new Driver(spark, jobs, config.maxConcurrentJobs(), config.maxConcurrentBatches(), counters::get);
+      Driver driver = new Driver(spark, jobs, config.maxConcurrentJobs(), config.maxConcurrentBatches(), counters);
+      Reconfigurer reconfigurer = new Reconfigurer(driver, config, env, sources, counters, new KeptConfig(stateDir));
       String token = env.get(config.control().tokenVariable());
       if (token == null || token.isBlank()) token = newToken();
       // Bound before any job starts: a port in use fails start-up with nothing running.
-      ControlServer control = new ControlServer(driver, config.control().host(), config.control().port(), token);
+      ControlServer control = new ControlServer(driver, reconfigurer::apply, config.control().host(), config.control().port(), token);
       try {
         driver.start();
       } catch (RuntimeException e) {
@@ -129,7 +165,7 @@ public final class RunCommand {
       Files.createFile(tokenFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Files.writeString(tokenFile, token);
       Files.writeString(stateDir.resolve("control.url"), control.address().toString());
-      return new Running(spark, driver, control, stateDir);
+      return new Running(spark, driver, reconfigurer, control, stateDir);
     } catch (Exception | Error e) {
       spark.stop();
       throw e;

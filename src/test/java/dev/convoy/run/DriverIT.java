@@ -336,15 +336,7 @@ class DriverIT {
   }
 
   private String yaml(Map<EventType, String> jobs, int maxConcurrent, String extraJobs) {
-    StringBuilder y = new StringBuilder("""
-        maxConcurrentJobs: %d
-        checkpointRoot: %s
-        kinesis: { region: us-east-1, endpointUrl: "${CONVOY_KINESIS_ENDPOINT}", startingPosition: TRIM_HORIZON, getRecordsInterval: 50ms }
-        redshift: { url: "${CONVOY_REDSHIFT_URL}" }
-        spark: { spark.master: "local[2]", spark.ui.enabled: "false", spark.sql.session.timeZone: UTC }
-        control: { port: 0, stateDir: %s }
-        jobs:
-        """.formatted(maxConcurrent, work.resolve("checkpoints"), work.resolve("state")));
+    StringBuilder y = new StringBuilder(LocalStack.driverConfigHead(maxConcurrent, work));
     jobs.forEach((t, stream) -> y.append("""
           - name: %s-%s
             stream: %s
@@ -357,12 +349,7 @@ class DriverIT {
   }
 
   private Map<String, String> env() {
-    Map<String, String> env = new HashMap<>(System.getenv());
-    env.putIfAbsent("CONVOY_KINESIS_ENDPOINT", stack.kinesisEndpoint().toString());
-    env.putIfAbsent("CONVOY_REDSHIFT_URL", stack.redshiftUrl());
-    env.putIfAbsent("CONVOY_REDSHIFT_USER", stack.redshiftUser());
-    env.putIfAbsent("CONVOY_REDSHIFT_PASSWORD", stack.redshiftPassword());
-    return env;
+    return stack.driverEnv();
   }
 
   private ProduceReport produce(Map<EventType, String> jobs, long count, double malformed) throws Exception {

@@ -40,6 +40,32 @@ public record LocalStack(URI kinesisEndpoint, Region region, String redshiftUrl,
   private static final StaticCredentialsProvider ANY_CREDENTIALS =
       StaticCredentialsProvider.create(AwsBasicCredentials.create("convoy-local", "convoy-local"));
 
+  /** This process's environment plus the stack's endpoints and credentials, as a driver started here would see them. */
+  public java.util.Map<String, String> driverEnv() {
+    java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+    env.putIfAbsent("CONVOY_KINESIS_ENDPOINT", kinesisEndpoint().toString());
+    env.putIfAbsent("CONVOY_REDSHIFT_URL", redshiftUrl());
+    env.putIfAbsent("CONVOY_REDSHIFT_USER", redshiftUser());
+    env.putIfAbsent("CONVOY_REDSHIFT_PASSWORD", redshiftPassword());
+    return env;
+  }
+
+  /**
+   * The top of a test driver's config, down to {@code jobs:}: this stack's endpoints from {@link #driverEnv},
+   * streams read from the start, two local cores, checkpoints and state under {@code work}, any free port.
+   */
+  public static String driverConfigHead(int maxConcurrentJobs, Path work) {
+    return """
+        maxConcurrentJobs: %d
+        checkpointRoot: %s
+        kinesis: { region: us-east-1, endpointUrl: "${CONVOY_KINESIS_ENDPOINT}", startingPosition: TRIM_HORIZON, getRecordsInterval: 50ms }
+        redshift: { url: "${CONVOY_REDSHIFT_URL}" }
+        spark: { spark.master: "local[2]", spark.ui.enabled: "false", spark.sql.session.timeZone: UTC }
+        control: { port: 0, stateDir: %s }
+        jobs:
+        """.formatted(maxConcurrentJobs, work.resolve("checkpoints"), work.resolve("state"));
+  }
+
   public KinesisClient kinesis() {
     return KinesisClient.builder().endpointOverride(kinesisEndpoint).region(region).credentialsProvider(ANY_CREDENTIALS).build();
   }
