@@ -49,6 +49,8 @@ public record ConvoyConfig(int maxConcurrentJobs, int maxConcurrentBatches, Map<
   static final Duration MAX_OUTAGE_LIMIT = Duration.ofHours(12);
 
   private static final Pattern JOB_NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+  /** Kinesis's own rule for stream names. */
+  private static final Pattern STREAM_NAME = Pattern.compile("[a-zA-Z0-9_.-]{1,128}");
 
   public ConvoyConfig {
     spark = Map.copyOf(spark);
@@ -122,6 +124,9 @@ public record ConvoyConfig(int maxConcurrentJobs, int maxConcurrentBatches, Map<
     }
     ConfigTree t = item.renamed("job '" + name + "'");
     String stream = t.requiredString("stream");
+    if (!STREAM_NAME.matcher(stream).matches()) {
+      throw new ConfigException(t.field("stream") + ": '" + stream + "' is not a Kinesis stream name: 1 to 128 letters, digits, '_', '.' or '-'");
+    }
     t.integer("shards", 2, 1, 10_000); // read by 'bin/convoy stack up', which creates the local streams
     EventType type = t.parsed("eventType", null, v -> {
       if (v == null) throw new IllegalArgumentException("is required (sent, opened, clicked, bounced or unsubscribed)");

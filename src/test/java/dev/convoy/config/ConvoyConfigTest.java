@@ -57,6 +57,8 @@ class ConvoyConfigTest {
         .hasMessageContaining("not a valid identifier");
     assertThatThrownBy(() -> parse(job("a", "eventType: delivered"))).hasMessageContaining("job 'a' field 'eventType'");
     assertThatThrownBy(() -> parse(job("a", "source: kafka"))).hasMessageContaining("job 'a' field 'source'");
+    assertThatThrownBy(() -> parse(job("a", "").replace("stream: ", "stream: x<b>"))).hasMessageContaining("job 'a' field 'stream'")
+        .hasMessageContaining("not a Kinesis stream name");
     assertThatThrownBy(() -> parse(job("a", "restart: { backoff: 0s }"))).hasMessageContaining("job 'a' restart field 'backoff'")
         .hasMessageContaining("must be positive");
     assertThatThrownBy(() -> parse(job("a", "restart: { backoff: 5m, maxBackoff: 1m }"))).hasMessageContaining("below its base");
