@@ -20,7 +20,8 @@ import java.util.concurrent.Executors;
 
 /**
  * {@code GET /health}, {@code GET /metrics} (Prometheus), {@code GET /jobs}, {@code GET /jobs/{name}},
- * {@code POST /jobs/{name}/stop|start|restart} and {@code POST /apply}. Reads are open to whoever can reach the address
+ * {@code GET /history}, {@code POST /jobs/{name}/stop|start|restart}, {@code POST /apply}, and the status page
+ * at {@code /}. Reads are open to whoever can reach the address
  * (localhost by default); changes need {@code Authorization: Bearer <token>}.
  */
 public final class ControlServer implements AutoCloseable {
@@ -51,6 +52,8 @@ public final class ControlServer implements AutoCloseable {
     server.createContext("/metrics", this::metrics);
     server.createContext("/jobs", this::jobs);
     server.createContext("/apply", this::apply);
+    server.createContext("/history", this::history);
+    server.createContext("/", this::page);
   }
 
   public void start() {
@@ -73,6 +76,56 @@ public final class ControlServer implements AutoCloseable {
     driver.status().forEach(s -> states.merge(s.state(), 1L, Long::sum));
     body.put("jobs", states);
     send(ex, driver.healthy() ? 200 : 503, body);
+  }
+
+  /** The status page and its two files, from the classpath: nothing is loaded from elsewhere. */
+  private void page(HttpExchange ex) throws IOException {
+    String path = ex.getRequestURI().getPath();
+    String[] file = switch (path) {
+      case "/", "/index.html" -> new String[] {"index.html", "text/html; charset=utf-8"};
+      case "/page/status.js" -> new String[] {"status.js", "text/javascript; charset=utf-8"};
+      case "/page/status.css" -> new String[] {"status.css", "text/css; charset=utf-8"};
+      default -> null;
+    };
+    if (file == null) {
+      send(ex, 404, Map.of("error", "no page " + path + "; the status page is at /, the API at /jobs, /history, /metrics, /health"));
+      return;
+    }
+    if (!ex.getRequestMethod().equals("GET")) {
+      send(ex, 405, Map.of("error", "use GET"));
+      return;
+    }
+    byte[] body;
+    try (var in = ControlServer.class.getResourceAsStream("page/" + file[0])) {
+      if (in == null) throw new IOException("page/" + file[0] + " is missing from the jar");
+      body = in.readAllBytes();
+    }
+    var headers = ex.getResponseHeaders();
+    headers.set("Content-Type", file[1]);
+    // Only this origin's script, styles and API; no inline script, no framing: an error text shown on
+    // the page can never run as code, and another site cannot click its buttons.
+    headers.set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
+        + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+    headers.set("X-Content-Type-Options", "nosniff");
+    headers.set("Referrer-Policy", "no-referrer");
+    headers.set("Cache-Control", "no-store");
+    ex.sendResponseHeaders(200, body.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  /** {@code GET /history}: each job's batch duration and source lag over the last 30 minutes, for the page's sparklines. */
+  private void history(HttpExchange ex) throws IOException {
+    if (!ex.getRequestMethod().equals("GET")) {
+      send(ex, 405, Map.of("error", "use GET"));
+      return;
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("windowSeconds", 1800);
+    body.put("point", java.util.List.of("epochMs", "batchMs", "lagMs"));
+    body.put("jobs", driver.history());
+    send(ex, 200, body);
   }
 
   private void metrics(HttpExchange ex) throws IOException {

@@ -146,6 +146,19 @@ public final class Driver implements AutoCloseable {
         job.sink().metrics());
   }
 
+  /**
+   * Each job's batches over the last 30 minutes, for the status page: {@code [epochMs, batchMs, lagMs]}
+   * per point, oldest first, at most one point per 5 s.
+   */
+  public Map<String, List<long[]>> history() {
+    Map<String, List<long[]>> out = new LinkedHashMap<>();
+    Map<String, List<BatchHistory.Point>> all = progress.history().since(System.currentTimeMillis());
+    for (String job : runners.keySet()) {
+      out.put(job, all.getOrDefault(job, List.of()).stream().map(p -> new long[] {p.at(), p.batchMs(), p.lagMs()}).toList());
+    }
+    return out;
+  }
+
   private static double finite(double v) {
     return Double.isFinite(v) ? Math.round(v * 10) / 10.0 : 0;
   }

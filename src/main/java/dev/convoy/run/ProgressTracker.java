@@ -8,13 +8,14 @@ import org.apache.spark.sql.streaming.StateOperatorProgress;
 import org.apache.spark.sql.streaming.StreamingQueryListener;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
 
-/** Keeps each job's latest query progress (queries are named after their job) and its late-event count. */
+/** Keeps each job's latest query progress (queries are named after their job), its late-event count and its recent batches. */
 final class ProgressTracker extends StreamingQueryListener {
 
   record Snapshot(StreamingQueryProgress progress, long sourceLagMs) {}
 
   private final Map<String, Snapshot> latest = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> late = new ConcurrentHashMap<>();
+  private final BatchHistory history = new BatchHistory();
 
   @Override
   public void onQueryStarted(QueryStartedEvent event) {}
@@ -32,6 +33,8 @@ final class ProgressTracker extends StreamingQueryListener {
       if (v != null) lag = Math.max(lag, Long.parseLong(v));
     }
     latest.put(p.name(), new Snapshot(p, lag));
+    Long took = p.durationMs().get("triggerExecution");
+    history.add(p.name(), java.time.Instant.parse(p.timestamp()).toEpochMilli(), took == null ? 0 : took, lag);
   }
 
   @Override
@@ -45,6 +48,11 @@ final class ProgressTracker extends StreamingQueryListener {
   void forget(String job) {
     latest.remove(job);
     late.remove(job);
+    history.forget(job);
+  }
+
+  BatchHistory history() {
+    return history;
   }
 
   long lateRowsDropped(String job) {
