@@ -4,7 +4,7 @@ SHELL := /bin/bash
 CONVOY := bin/convoy
 
 .DEFAULT_GOAL := help
-.PHONY: help build test test-shell test-java demo stack-up stack-down clean bench-decode bench-sink bench-source bench-scale bench-fairshare bench-distinct
+.PHONY: help build test test-shell test-java demo browser screenshots stack-up stack-down clean bench-decode bench-sink bench-source bench-scale bench-fairshare bench-distinct
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -12,7 +12,7 @@ help: ## list the targets
 build: ## compile and package the spark-submit jar (target/convoy-*-spark.jar)
 	$(CONVOY) mvn -DskipTests package
 
-test: stack-up test-shell test-java ## every test: shell checks, unit and integration tests on the local stack
+test: stack-up browser test-shell test-java ## every test: shell checks, unit, integration and browser tests on the local stack
 
 test-shell: ## shellcheck every script and test the stack's lifecycle (on its own ports)
 	bash src/test/shell/run.sh
@@ -22,6 +22,9 @@ test-java: ## unit tests, then integration tests (*IT) against the running local
 
 demo: stack-up ## run the main job end to end on the local stack and print the hourly buckets
 	$(CONVOY) demo
+
+browser: ## install headless Chromium and chromedriver if missing (the status page's browser tests)
+	$(CONVOY) browser
 
 stack-up: ## start the local stack (kinesis-local, PostgreSQL + PgBouncer)
 	$(CONVOY) stack up
@@ -46,6 +49,10 @@ bench-scale: stack-up ## 1/10/50/100 jobs in one driver vs 10 one-job drivers: m
 
 bench-fairshare: ## 20 overloaded jobs before/after the batch gate: batches, longest wait, share per job (docs/benchmarks.md)
 	$(CONVOY) bench --main dev.convoy.bench.FairShareBenchmark
+
+screenshots: stack-up browser ## the status page's screenshot in docs/ (StatusPageIT in a real Chromium)
+	eval "$$($(CONVOY) stack env)" && $(CONVOY) mvn -q verify -Dtest=none -Dit.test=StatusPageIT -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dfailsafe.failIfNoSpecifiedTests=false -Dconvoy.screenshots=$(CURDIR)/docs
 
 clean: ## remove build output
 	$(CONVOY) mvn -q clean

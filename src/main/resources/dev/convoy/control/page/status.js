@@ -50,8 +50,9 @@ function drawSparkline(svg, points, index, unit) {
     title.textContent = "no batch in the last 30 minutes";
     return;
   }
+  // Scaled to the points' own span (at most 30 minutes), so a job that started recently still shows a line.
   const now = Date.now();
-  const from = now - 30 * 60 * 1000;
+  const from = Math.min(now - 60 * 1000, Math.max(now - 30 * 60 * 1000, points[0][0]));
   const max = Math.max(1, ...values);
   const xy = points.map((p) => {
     const x = Math.max(0, Math.min(120, ((p[0] - from) / (now - from)) * 120));
@@ -59,7 +60,8 @@ function drawSparkline(svg, points, index, unit) {
     return x.toFixed(1) + "," + y.toFixed(1);
   });
   line.setAttribute("points", xy.join(" "));
-  title.textContent = "last " + values[values.length - 1] + " " + unit + ", max " + max + " " + unit + ", " + values.length + " points";
+  title.textContent = "last " + values[values.length - 1] + " " + unit + ", max " + max + " " + unit + ", " + values.length
+    + " points since " + new Date(points[0][0]).toISOString().slice(11, 19) + " UTC";
 }
 
 function newRow(name) {
@@ -98,7 +100,8 @@ function render(jobs, history) {
     c.state.textContent = j.state;
     c.state.className = "state state-" + j.state;
     c.batch.textContent = String(j.lastBatchId);
-    c.time.textContent = j.lastBatchTime ? j.lastBatchTime.replace("T", " ").replace(".000Z", "Z") : "-";
+    c.time.textContent = j.lastBatchTime ? j.lastBatchTime.slice(11, 19) : "-";
+    c.time.title = j.lastBatchTime || "no batch yet";
     c.input.textContent = j.inputRowsPerSecond.toFixed(1);
     c.processed.textContent = j.processedRowsPerSecond.toFixed(1);
     c.late.textContent = String(j.lateEvents);
