@@ -43,8 +43,16 @@ final class PrometheusMetrics implements AutoCloseable {
   /** The text Prometheus scrapes, as of now. */
   String scrape() {
     List<JobStatus> now = status.get();
+    java.util.Set<String> names = new java.util.HashSet<>();
     for (JobStatus s : now) {
+      names.add(s.name());
       if (latest.put(s.name(), s) == null) register(s.name());
+    }
+    // A job removed live ('bin/convoy apply') leaves the scrape: its series end rather than freeze.
+    for (String gone : List.copyOf(latest.keySet())) {
+      if (names.contains(gone)) continue;
+      registry.getMeters().stream().filter(m -> gone.equals(m.getId().getTag("job"))).toList().forEach(registry::remove);
+      latest.remove(gone);
     }
     return registry.scrape();
   }

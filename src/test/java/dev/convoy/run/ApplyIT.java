@@ -109,7 +109,9 @@ class ApplyIT {
       awaitExact(Map.of(EventType.SENT, both, EventType.OPENED, both, EventType.CLICKED, both));
       assertThat(driver.driver().status()).allSatisfy(s -> assertThat(s.restarts()).as("%s restarts", s.name()).isZero());
 
-      // Removed: b stops and is gone; its checkpoint and table stay.
+      assertThat(scrape(driver)).contains("convoy_job_state{job=\"" + b + "\",state=\"RUNNING\"} 1");
+
+      // Removed: b stops and is gone; its checkpoint and table stay, its metrics leave the scrape.
       String fourth = yaml(3, job(EventType.SENT, "trigger: 1s\n    weight: 3"), clicked);
       HttpResponse<String> removed = apply(driver, fourth, false, token);
       assertThat(removed.statusCode()).isEqualTo(200);
@@ -118,8 +120,15 @@ class ApplyIT {
       assertThat(work.resolve("checkpoints").resolve(b)).isDirectory();
       assertThat(rows(table(EventType.OPENED))).isPositive();
       assertThat(driver.driver().status()).allSatisfy(s -> assertThat(s.state()).isEqualTo(JobState.RUNNING));
+      String metrics = scrape(driver);
+      assertThat(metrics).doesNotContain("job=\"" + b + "\"").contains("convoy_job_state{job=\"" + c + "\",state=\"RUNNING\"} 1");
       assertThat(driver.stop()).isTrue();
     }
+  }
+
+  private static String scrape(RunCommand.Running driver) throws Exception {
+    HttpRequest get = HttpRequest.newBuilder(URI.create(driver.control().address() + "/metrics")).GET().build();
+    return HttpClient.newHttpClient().send(get, HttpResponse.BodyHandlers.ofString()).body();
   }
 
   @Test
