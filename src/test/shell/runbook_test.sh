@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The runbook's commands against a live local driver: bin/convoy jobs, stop, start, restart, the health
-# endpoint, and a SIGTERM stop with exit code 0. Uses the running local stack (make test starts it).
+# The runbook's commands against a live local driver: bin/convoy jobs, stop, start, restart, apply (add,
+# change, refuse, remove a job), the status page, the health and metrics endpoints, and a SIGTERM stop
+# with exit code 0. Uses the running local stack (make test starts it).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 cd "$ROOT"
@@ -66,6 +67,54 @@ out=$(bin/convoy start rb-clicked) || fail "start failed: $out"
 await_output '^rb-clicked +RUNNING' bin/convoy jobs >/dev/null
 out=$(bin/convoy restart rb-sent) || fail "restart failed: $out"
 await_output '^rb-sent +RUNNING' bin/convoy jobs >/dev/null
+
+# The status page, from the driver itself, with its scripts on the same origin only.
+page=$(curl -fsS -D "$work/page.headers" "$url/") || fail "the status page did not answer"
+grep -q '<title>Convoy</title>' <<<"$page" || fail "/ is not the status page"
+grep -qi "^content-security-policy: default-src 'none'; script-src 'self'" "$work/page.headers" || fail "the page has no CSP"
+curl -fsS "$url/page/status.js" | grep -q 'textContent' || fail "the page's script is missing"
+
+# Add a job (runbook "Add a job"): the plan first, then the change; the others keep running.
+cp "$work/jobs.yaml" "$work/jobs-add.yaml" # maxConcurrentJobs defaults to the number of jobs: 3 after this
+cat >>"$work/jobs-add.yaml" <<YAML
+  - name: rb-opened
+    stream: convoy-email-opened
+    eventType: opened
+    source: builtin
+    table: runbook_${run_id}_opened
+    trigger: 1s
+YAML
+out=$(bin/convoy apply --config "$work/jobs-add.yaml" --dry-run) || fail "apply --dry-run failed: $out"
+grep -qE '^ +\+ add +rb-opened' <<<"$out" || fail "the dry run does not plan to add rb-opened: $out"
+grep -qE '^ +keep +rb-sent' <<<"$out" || fail "the dry run does not keep rb-sent: $out"
+grep -q 'dry run: nothing was changed' <<<"$out" || fail "the dry run does not say it changed nothing: $out"
+if bin/convoy jobs | grep -q '^rb-opened '; then fail "a dry run added the job"; fi
+out=$(bin/convoy apply --config "$work/jobs-add.yaml") || fail "apply (add) failed: $out"
+grep -q '^applied' <<<"$out" || fail "apply did not say applied: $out"
+await_output '^rb-opened +RUNNING' bin/convoy jobs >/dev/null
+cmp -s "$work/jobs-add.yaml" "$work/state/config.yaml" || fail "the driver did not keep the applied config"
+
+# Change a job (runbook "Change a job"): a safe change restarts it alone; a stream change is refused.
+sed -e '/name: rb-sent/,/trigger:/ s/trigger: 1s/trigger: 2s/' "$work/jobs-add.yaml" >"$work/jobs-change.yaml"
+out=$(bin/convoy apply --config "$work/jobs-change.yaml") || fail "apply (change) failed: $out"
+grep -qE '~ restart +rb-sent' <<<"$out" || fail "the change does not restart rb-sent: $out"
+grep -q 'trigger: 1s -> 2s' <<<"$out" || fail "the change does not name the trigger: $out"
+await_output '^rb-sent +RUNNING' bin/convoy jobs >/dev/null
+sed -e 's/stream: convoy-email-sent/stream: convoy-email-bounced/' "$work/jobs-change.yaml" >"$work/jobs-refused.yaml"
+rc=0
+out=$(bin/convoy apply --config "$work/jobs-refused.yaml" 2>&1) || rc=$?
+[[ $rc -eq 1 ]] || fail "a refused change exited $rc, not 1: $out"
+grep -q "refused: job 'rb-sent' field 'stream'" <<<"$out" || fail "the refusal does not name the field: $out"
+grep -q 'nothing was applied' <<<"$out" || fail "the refusal does not say nothing was applied: $out"
+await_output '^rb-opened +RUNNING' bin/convoy jobs >/dev/null
+
+# Remove a job (runbook "Remove a job"): it stops and leaves the list; its table stays.
+sed -e '/- name: rb-opened/,$d' "$work/jobs-change.yaml" >"$work/jobs-remove.yaml"
+out=$(bin/convoy apply --config "$work/jobs-remove.yaml" --dry-run) || fail "apply --dry-run (remove) failed: $out"
+grep -qE -- '- remove +rb-opened +stops; its checkpoint .* are kept' <<<"$out" || fail "the plan does not remove rb-opened: $out"
+bin/convoy apply --config "$work/jobs-remove.yaml" >/dev/null || fail "apply (remove) failed"
+if bin/convoy jobs | grep -q '^rb-opened '; then fail "rb-opened is still listed after its removal"; fi
+if curl -fsS "$url/metrics" | grep -q 'job="rb-opened"'; then fail "/metrics still has rb-opened"; fi
 
 # a change without the token is refused; an unknown job is named
 code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$url/jobs/rb-sent/stop")
