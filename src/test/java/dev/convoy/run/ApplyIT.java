@@ -180,7 +180,49 @@ class ApplyIT {
     }
   }
 
+  @Test
+  void aNewCheckpointIntoANewTableResetsTheJobAloneAndKeepsTheOldTable() throws Exception {
+    stream(EventType.UNSUBSCRIBED);
+    stream(EventType.SENT);
+    Map<String, String> unsubscribed = job(EventType.UNSUBSCRIBED, "trigger: 500ms");
+    Map<String, String> sent = job(EventType.SENT, "trigger: 500ms");
+    ProduceReport first = produce(List.of(EventType.UNSUBSCRIBED, EventType.SENT), 300);
+    try (RunCommand.Running driver = RunCommand.start(ConvoyConfig.parse("test", yaml(2, unsubscribed, sent), env()), env())) {
+      String a = name(EventType.UNSUBSCRIBED);
+      awaitExact(Map.of(EventType.UNSUBSCRIBED, List.of(first), EventType.SENT, List.of(first)));
+      String token = Files.readString(driver.stateDir().resolve("control.token")).strip();
+      long oldRows = rows(table(EventType.UNSUBSCRIBED));
+      long sentBatch = driver.driver().status(name(EventType.SENT)).lastBatchId();
+
+      // A different aggregation is refused on the old checkpoint, and accepted with a new checkpoint into a new table.
+      Map<String, String> regrouped = new LinkedHashMap<>(unsubscribed);
+      regrouped.put("extra", "trigger: 500ms\n    aggregation: { dimensions: [campaign_id] }");
+      assertThat(apply(driver, yaml(2, regrouped, sent), false, token).statusCode()).isEqualTo(409);
+      regrouped.put("table", table(EventType.UNSUBSCRIBED) + "_v2");
+      regrouped.put("checkpoint", work.resolve("checkpoints").resolve(a + "-v2").toString());
+      HttpResponse<String> reset = apply(driver, yaml(2, regrouped, sent), false, token);
+
+      assertThat(reset.statusCode()).as(reset.body()).isEqualTo(200);
+      assertThat(actions(JSON.readTree(reset.body()))).containsEntry(a, "RESET").containsEntry(name(EventType.SENT), "KEEP");
+      // The new table fills afresh from the stream's start (TRIM_HORIZON), one row per campaign and hour.
+      long events = first.buckets().entrySet().stream().filter(e -> e.getKey().type() == EventType.UNSUBSCRIBED)
+          .mapToLong(e -> e.getValue().onTime() + e.getValue().late()).sum();
+      await().atMost(Duration.ofMinutes(2)).ignoreExceptions().until(() -> sum(table(EventType.UNSUBSCRIBED) + "_v2") == events);
+      assertThat(rows(table(EventType.UNSUBSCRIBED))).as("the old table is kept as it was").isEqualTo(oldRows);
+      assertThat(driver.driver().status(name(EventType.SENT)).lastBatchId()).as("the other job kept its query").isGreaterThanOrEqualTo(sentBatch);
+      assertThat(driver.driver().status(name(EventType.SENT)).restarts()).isZero();
+      assertThat(driver.stop()).isTrue();
+    }
+  }
+
   // --- helpers
+
+  private long sum(String table) throws Exception {
+    try (Connection c = stack.redshift(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT SUM(events) FROM " + table)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
 
   private static Map<String, String> actions(JsonNode answer) {
     Map<String, String> out = new LinkedHashMap<>();
