@@ -142,7 +142,7 @@ emr_needs_connector() {
 emr_step_json() {
   local s3=$1 config=$2 jars=""
   emr_needs_connector "$config" && jars="--jars $EMR_CONNECTOR_JAR "
-  local script="aws s3 cp --recursive --only-show-errors $s3/release/ $EMR_HOME_DIR/ && if [ -f $EMR_HOME_DIR/convoy.env ]; then set -a; . $EMR_HOME_DIR/convoy.env; set +a; fi && exec spark-submit --deploy-mode client --class dev.convoy.run.RunCommand --conf spark.executorEnv.JAVA_HOME=$EMR_JAVA_HOME --conf spark.yarn.appMasterEnv.JAVA_HOME=$EMR_JAVA_HOME --conf spark.speculation=false ${jars}$EMR_HOME_DIR/convoy-spark.jar --config $EMR_HOME_DIR/jobs.yaml"
+  local script="aws s3 cp --recursive --only-show-errors $s3/release/ $EMR_HOME_DIR/ && if [ -f $EMR_HOME_DIR/convoy.env ]; then set -a; . $EMR_HOME_DIR/convoy.env; set +a; fi && exec spark-submit --deploy-mode client --class dev.convoy.app.Main --conf spark.executorEnv.JAVA_HOME=$EMR_JAVA_HOME --conf spark.yarn.appMasterEnv.JAVA_HOME=$EMR_JAVA_HOME --conf spark.speculation=false ${jars}$EMR_HOME_DIR/convoy-spark.jar run --config $EMR_HOME_DIR/jobs.yaml"
   printf '[{"Type":"CUSTOM_JAR","Name":"convoy-driver","ActionOnFailure":"CONTINUE","Jar":"command-runner.jar","Args":["bash","-c","%s"]}]' "$script"
 }
 

@@ -1,5 +1,7 @@
 package dev.convoy.config;
 
+import dev.convoy.time.Durations;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,8 @@
 package dev.convoy.config;
 
+import dev.convoy.transform.Aggregation;
+import dev.convoy.job.RestartPolicy;
+
 import dev.convoy.events.EventType;
 import dev.convoy.events.WireProtocol;
 import dev.convoy.sink.RedshiftSettings;
@@ -57,6 +60,11 @@ public record ConvoyConfig(int maxConcurrentJobs, int maxConcurrentBatches, Map<
     jobs = List.copyOf(jobs);
   }
 
+  /** Where a driver keeps its control address, token and applied config unless {@code control.stateDir} says otherwise. */
+  public static Path defaultStateDir(Map<String, String> env) {
+    return Path.of("/tmp/convoy-driver-" + env.getOrDefault("USER", "convoy"));
+  }
+
   public static ConvoyConfig load(Path file, Map<String, String> env) {
     String text;
     try {
@@ -83,7 +91,7 @@ public record ConvoyConfig(int maxConcurrentJobs, int maxConcurrentBatches, Map<
     ConfigTree controlTree = top.child("control", "control");
     Control control = new Control(controlTree.string("host", "127.0.0.1"), controlTree.integer("port", 8787, 0, 65535),
         controlTree.string("tokenVariable", "CONVOY_CONTROL_TOKEN"),
-        Path.of(controlTree.string("stateDir", "/tmp/convoy-driver-" + env.getOrDefault("USER", "convoy"))));
+        Path.of(controlTree.string("stateDir", defaultStateDir(env).toString())));
     controlTree.done();
     ConfigTree redshiftTree = top.child("redshift", "redshift");
     Warehouse warehouse = new Warehouse(redshiftTree.integer("maxConnections", 500, 2, 100_000),
@@ -143,7 +151,7 @@ public record ConvoyConfig(int maxConcurrentJobs, int maxConcurrentBatches, Map<
       throw new ConfigException(t.field("sourceOptions") + ": " + e.getMessage());
     }
     ConfigTree agg = t.child("aggregation", "job '" + name + "' aggregation");
-    JobConfig.Aggregation aggregation = new JobConfig.Aggregation(agg.duration("window", "1h"), agg.duration("watermark", "24h"),
+    Aggregation aggregation = new Aggregation(agg.duration("window", "1h"), agg.duration("watermark", "24h"),
         agg.strings("dimensions", List.of("email_id", "campaign_id")).stream().map(d -> parse(agg, "dimensions", d, Dimension::parse)).toList(),
         agg.strings("metrics", List.of("events", "distinct_subscribers")).stream().map(m -> parse(agg, "metrics", m, Metric::parse)).toList());
     agg.done();
@@ -162,9 +170,9 @@ public record ConvoyConfig(int maxConcurrentJobs, int maxConcurrentBatches, Map<
     int weight = t.integer("weight", 1, 1, 1000);
     int shuffle = t.integer("shufflePartitions", 2, 1, 10_000);
     ConfigTree restart = t.child("restart", "job '" + name + "' restart");
-    JobConfig.RestartPolicy policy;
+    RestartPolicy policy;
     try {
-      policy = new JobConfig.RestartPolicy(restart.integer("maxRestarts", 5, 0, 1000),
+      policy = new RestartPolicy(restart.integer("maxRestarts", 5, 0, 1000),
           restart.duration("backoff", "2s"), restart.duration("maxBackoff", "2m"));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(restart.field("backoff") + "/'maxBackoff': " + e.getMessage());

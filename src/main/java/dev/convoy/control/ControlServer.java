@@ -3,10 +3,8 @@ package dev.convoy.control;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.convoy.config.ConfigException;
 import dev.convoy.plan.Plan;
-import dev.convoy.run.Driver;
-import dev.convoy.run.JobState;
+import dev.convoy.control.JobState;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -30,12 +28,12 @@ public final class ControlServer implements AutoCloseable {
   private static final int MAX_CONFIG_BYTES = 1024 * 1024;
 
   private final HttpServer server;
-  private final Driver driver;
+  private final Jobs driver;
   private final byte[] token;
   private final PrometheusMetrics metrics;
   private final Reconfigure reconfigure;
 
-  public ControlServer(Driver driver, Reconfigure reconfigure, String host, int port, String token) throws IOException {
+  public ControlServer(Jobs driver, Reconfigure reconfigure, String host, int port, String token) throws IOException {
     if (token == null || token.length() < 16) throw new IllegalArgumentException("the control token must have at least 16 characters");
     this.driver = driver;
     this.reconfigure = reconfigure;
@@ -197,7 +195,7 @@ public final class ControlServer implements AutoCloseable {
       out.put("dryRun", dryRun);
       out.put("plan", plan);
       send(ex, plan.refused() ? 409 : 200, out);
-    } catch (ConfigException e) {
+    } catch (IllegalArgumentException e) { // the config would not pass start-up's validation
       send(ex, 400, Map.of("error", e.getMessage()));
     } catch (RuntimeException e) {
       send(ex, 500, Map.of("error", String.valueOf(e.getMessage())));

@@ -1,7 +1,7 @@
 package dev.convoy.control;
 
-import dev.convoy.run.JobState;
-import dev.convoy.run.JobStatus;
+import dev.convoy.control.JobState;
+import dev.convoy.control.JobStatus;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;

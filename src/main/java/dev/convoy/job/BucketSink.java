@@ -1,7 +1,13 @@
 package dev.convoy.job;
 
 import dev.convoy.events.DeadLetter;
+import dev.convoy.sink.Column;
+import dev.convoy.sink.ColumnType;
+import dev.convoy.sink.Identifier;
+import dev.convoy.sink.TableName;
 import dev.convoy.sink.TableSpec;
+import dev.convoy.transform.Aggregation;
+import dev.convoy.transform.HourlyBuckets;
 import dev.convoy.sink.SinkMetrics;
 import dev.convoy.sink.UpsertSink;
 import dev.convoy.sink.Warehouse;
@@ -29,6 +35,16 @@ public final class BucketSink implements Job.Sink {
     this.sink = new UpsertSink(warehouse, job, table, settings, Clock.systemUTC(), UpsertSink.StepProbe.NONE);
     this.deadLetters = counters.deadLetters();
     this.deadLettersWritten = counters.deadLettersWritten();
+  }
+
+  /** The target table of {@code aggregation}'s buckets: bucket start and dimensions as the key, metrics as values. */
+  public static TableSpec table(Aggregation aggregation, TableName name) {
+    List<Column> columns = new ArrayList<>();
+    columns.add(Column.key("bucket_start", ColumnType.TIMESTAMP));
+    aggregation.dimensions().forEach(d -> columns.add(Column.key(d.column(), ColumnType.varchar(HourlyBuckets.DIMENSION_BYTES))));
+    aggregation.metrics().forEach(m -> columns.add(Column.value(m.column(), ColumnType.BIGINT)));
+    // Sorted by hour: the MERGE's join and on-call's queries both look up recent buckets.
+    return new TableSpec(name, columns, java.util.Optional.empty(), List.of(new Identifier("bucket_start")));
   }
 
   @Override

@@ -1,6 +1,5 @@
 package dev.convoy.job;
 
-import dev.convoy.config.JobConfig;
 import dev.convoy.sink.SinkMetrics;
 import dev.convoy.sink.UpsertSink;
 import java.time.Duration;
@@ -17,7 +16,7 @@ import org.apache.spark.sql.SparkSession;
 public record Job(String name, Settings settings, Source source, Decode decode, Transform transform, Sink sink) {
 
   /** How the job's query runs. */
-  public record Settings(Duration trigger, String checkpoint, int weight, int shufflePartitions, JobConfig.RestartPolicy restart) {}
+  public record Settings(Duration trigger, String checkpoint, int weight, int shufflePartitions, RestartPolicy restart) {}
 
   /** The job's records as a streaming DataFrame in the Kinesis schema. */
   @FunctionalInterface

@@ -1,7 +1,7 @@
 package dev.convoy.plan;
 
 import dev.convoy.config.ConvoyConfig;
-import dev.convoy.config.Durations;
+import dev.convoy.time.Durations;
 import dev.convoy.config.JobConfig;
 import dev.convoy.plan.Plan.Action;
 import dev.convoy.plan.Plan.JobPlan;

@@ -1,5 +1,9 @@
 package dev.convoy.run;
 
+import dev.convoy.control.JobState;
+import dev.convoy.control.Jobs;
+import dev.convoy.control.JobStatus;
+
 import dev.convoy.job.Job;
 import dev.convoy.job.JobCounters;
 import dev.convoy.sink.UpsertSink;
@@ -34,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * running jobs, a {@link BatchGate} admits {@code maxConcurrentBatches} batches to the executors at a
  * time, in a fair, weighted order; a watchdog logs a job whose batch has waited for several triggers.
  */
-public final class Driver implements AutoCloseable {
+public final class Driver implements Jobs, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Driver.class);
 
@@ -118,10 +122,12 @@ public final class Driver implements AutoCloseable {
     }
   }
 
+  @Override
   public List<JobStatus> status() {
     return runners.values().stream().map(this::status).toList();
   }
 
+  @Override
   public JobStatus status(String name) {
     return status(runner(name));
   }
@@ -150,6 +156,7 @@ public final class Driver implements AutoCloseable {
    * Each job's batches over the last 30 minutes, for the status page: {@code [epochMs, batchMs, lagMs]}
    * per point, oldest first, at most one point per 5 s.
    */
+  @Override
   public Map<String, List<long[]>> history() {
     Map<String, List<long[]>> out = new LinkedHashMap<>();
     Map<String, List<BatchHistory.Point>> all = progress.history().since(System.currentTimeMillis());
@@ -163,16 +170,19 @@ public final class Driver implements AutoCloseable {
     return Double.isFinite(v) ? Math.round(v * 10) / 10.0 : 0;
   }
 
+  @Override
   public JobStatus stop(String name) {
     runner(name).stop(STOP_TIMEOUT);
     return status(name);
   }
 
+  @Override
   public JobStatus start(String name) {
     runner(name).start();
     return status(name);
   }
 
+  @Override
   public JobStatus restart(String name) {
     JobRunner r = runner(name);
     r.stop(STOP_TIMEOUT);
@@ -245,11 +255,11 @@ public final class Driver implements AutoCloseable {
   }
 
   /** The weight Spark's scheduler gives the job's tasks (its FAIR pool's). */
-  int poolWeight(String name) {
+  public int poolWeight(String name) {
     return pools.weight(name);
   }
 
-  /** No job has spent its restart budget. */
+  @Override
   public boolean healthy() {
     return runners.values().stream().noneMatch(r -> r.state() == JobState.FAILED);
   }

@@ -1,5 +1,8 @@
 package dev.convoy.run;
 
+import dev.convoy.control.JobState;
+
+import dev.convoy.errors.Causes;
 import dev.convoy.job.Job;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -181,7 +184,7 @@ final class JobRunner {
           throw new IllegalStateException("the query stopped without being asked to");
         } catch (Exception e) {
           if (!wanted) break;
-          String message = rootMessage(e);
+          String message = Causes.message(e);
           lastError.set(message);
           int n = restarts.incrementAndGet();
           if (n > job.settings().restart().maxRestarts()) {
@@ -274,16 +277,5 @@ final class JobRunner {
     } finally {
       lock.unlock();
     }
-  }
-
-  static String rootMessage(Throwable e) {
-    Throwable t = e;
-    // Spark wraps the cause; the first message that is not a wrapper's is the one to show.
-    while (t.getCause() != null && t.getCause() != t
-        && (t instanceof org.apache.spark.sql.streaming.StreamingQueryException || t.getMessage() == null)) {
-      t = t.getCause();
-    }
-    String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-    return m.length() > 500 ? m.substring(0, 497) + "..." : m;
   }
 }

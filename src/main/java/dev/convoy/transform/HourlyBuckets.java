@@ -8,12 +8,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.window;
 
-import dev.convoy.config.JobConfig;
-import dev.convoy.sink.Column;
-import dev.convoy.sink.ColumnType;
-import dev.convoy.sink.Identifier;
-import dev.convoy.sink.TableName;
-import dev.convoy.sink.TableSpec;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -31,10 +25,10 @@ public final class HourlyBuckets {
   /** Bytes of UTF-8 a dimension column holds; longer names become dead letters at decode. */
   public static final int DIMENSION_BYTES = 256;
 
-  private final JobConfig.Aggregation aggregation;
+  private final Aggregation aggregation;
   private final LateEvents late;
 
-  public HourlyBuckets(JobConfig.Aggregation aggregation, LongAccumulator lateEvents) {
+  public HourlyBuckets(Aggregation aggregation, LongAccumulator lateEvents) {
     this.aggregation = aggregation;
     this.late = new LateEvents(aggregation.window(), lateEvents);
   }
@@ -56,15 +50,5 @@ public final class HourlyBuckets {
         .groupBy(keys.toArray(org.apache.spark.sql.Column[]::new))
         .agg(measures.getFirst(), measures.subList(1, measures.size()).toArray(org.apache.spark.sql.Column[]::new))
         .select(out.toArray(org.apache.spark.sql.Column[]::new));
-  }
-
-  /** The target table: bucket start and dimensions as the key, metrics as values. */
-  public TableSpec table(TableName name) {
-    List<Column> columns = new ArrayList<>();
-    columns.add(Column.key("bucket_start", ColumnType.TIMESTAMP));
-    aggregation.dimensions().forEach(d -> columns.add(Column.key(d.column(), ColumnType.varchar(DIMENSION_BYTES))));
-    aggregation.metrics().forEach(m -> columns.add(Column.value(m.column(), ColumnType.BIGINT)));
-    // Sorted by hour: the MERGE's join and on-call's queries both look up recent buckets.
-    return new TableSpec(name, columns, java.util.Optional.empty(), List.of(new Identifier("bucket_start")));
   }
 }

@@ -1,6 +1,7 @@
 package dev.convoy.bench;
 
-import dev.convoy.config.JobConfig;
+import dev.convoy.transform.Aggregation;
+
 import dev.convoy.testing.SyntheticEvents;
 import dev.convoy.transform.Dimension;
 import dev.convoy.transform.HourlyBuckets;
@@ -37,7 +38,7 @@ public final class DistinctStateBenchmark {
       Path input = Files.createTempDirectory("convoy-bench-distinct-in");
       SyntheticEvents.oneHour(spark, n, 1).repartition(4).write().mode("overwrite").parquet(input.toString());
       for (Metric metric : List.of(Metric.DISTINCT_SUBSCRIBERS, Metric.APPROX_DISTINCT_SUBSCRIBERS)) {
-        var aggregation = new JobConfig.Aggregation(Duration.ofHours(1), Duration.ofHours(24), List.of(Dimension.CAMPAIGN_ID),
+        var aggregation = new Aggregation(Duration.ofHours(1), Duration.ofHours(24), List.of(Dimension.CAMPAIGN_ID),
             List.of(Metric.EVENTS, metric));
         AtomicLong value = new AtomicLong(-1);
         Dataset<Row> events = spark.readStream().schema(SyntheticEvents.oneHour(spark, 1, 1).schema()).parquet(input.toString());

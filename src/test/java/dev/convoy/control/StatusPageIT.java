@@ -1,15 +1,16 @@
 package dev.convoy.control;
 
+import dev.convoy.job.RestartPolicy;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.convoy.config.ConvoyConfig;
-import dev.convoy.config.JobConfig;
 import dev.convoy.events.EventType;
 import dev.convoy.events.WireProtocol;
 import dev.convoy.job.Job;
-import dev.convoy.run.JobState;
-import dev.convoy.run.RunCommand;
+import dev.convoy.control.JobState;
+import dev.convoy.app.RunCommand;
 import dev.convoy.testing.LocalStack;
 import dev.convoy.testing.Streams;
 import dev.convoy.tools.ProducePlan;
@@ -154,7 +155,7 @@ class StatusPageIT {
     Job template = driver.driver().job(name(EventType.SENT));
     return new Job(name,
         new Job.Settings(Duration.ofSeconds(1), work.resolve("checkpoints").resolve(name).toString(), 1, 1,
-            new JobConfig.RestartPolicy(0, Duration.ofSeconds(1), Duration.ofSeconds(1))),
+            new RestartPolicy(0, Duration.ofSeconds(1), Duration.ofSeconds(1))),
         template.source(), template.decode(),
         events -> {
           throw new IllegalStateException(HOSTILE);

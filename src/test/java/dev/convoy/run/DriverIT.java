@@ -1,5 +1,9 @@
 package dev.convoy.run;
 
+import dev.convoy.control.JobState;
+import dev.convoy.control.JobStatus;
+import dev.convoy.app.RunCommand;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

@@ -1,9 +1,12 @@
 package dev.convoy.run;
 
+import dev.convoy.job.RestartPolicy;
+
+import dev.convoy.control.JobState;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.convoy.config.JobConfig;
 import dev.convoy.job.Job;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -105,7 +108,7 @@ class JobRunnerIT {
 
   private Job job(String name, Job.Source source) {
     Job.Settings settings = new Job.Settings(Duration.ofMillis(500), work.resolve(name).toString(), 1, 1,
-        new JobConfig.RestartPolicy(0, Duration.ofSeconds(1), Duration.ofSeconds(1)));
+        new RestartPolicy(0, Duration.ofSeconds(1), Duration.ofSeconds(1)));
     return new Job(name, settings, source, d -> d, d -> d, new Job.Sink() {
       @Override
       public void prepare() {}

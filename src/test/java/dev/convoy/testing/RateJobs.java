@@ -1,9 +1,10 @@
 package dev.convoy.testing;
 
+import dev.convoy.job.RestartPolicy;
+
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.window;
 
-import dev.convoy.config.JobConfig;
 import dev.convoy.job.Job;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,7 +56,7 @@ public final class RateJobs {
 
   public static Job job(String name, int weight, Duration trigger, Path checkpoint, BatchLog log) {
     Job.Settings settings = new Job.Settings(trigger, checkpoint.toString(), weight, 2,
-        new JobConfig.RestartPolicy(0, Duration.ofSeconds(1), Duration.ofSeconds(1)));
+        new RestartPolicy(0, Duration.ofSeconds(1), Duration.ofSeconds(1)));
     return new Job(name, settings,
         s -> s.readStream().format("rate").option("rowsPerSecond", "200").load(),
         d -> d,

@@ -3,7 +3,6 @@ package dev.convoy.transform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.convoy.config.JobConfig;
 import dev.convoy.sink.TableName;
 import dev.convoy.testing.SyntheticEvents;
 import java.time.Duration;
@@ -33,7 +32,7 @@ class HourlyBucketsIT {
 
   @Test
   void theApproximateCountIsWithinItsErrorOfTheExactOneWhichIsExact() {
-    var aggregation = new JobConfig.Aggregation(Duration.ofHours(1), Duration.ofHours(24), List.of(Dimension.CAMPAIGN_ID),
+    var aggregation = new Aggregation(Duration.ofHours(1), Duration.ofHours(24), List.of(Dimension.CAMPAIGN_ID),
         List.of(Metric.EVENTS, Metric.DISTINCT_SUBSCRIBERS, Metric.APPROX_DISTINCT_SUBSCRIBERS));
 
     Row bucket = new HourlyBuckets(aggregation, spark.sparkContext().longAccumulator()).apply(SyntheticEvents.oneHour(spark, 20_000, 3)).collectAsList().getFirst();
@@ -43,7 +42,7 @@ class HourlyBucketsIT {
     // Three standard deviations: a true estimator misses this one time in 370.
     assertThat(bucket.<Long>getAs("approx_distinct_subscribers")).isBetween(
         Math.round(20_000 * (1 - 3 * Metric.APPROX_RSD)), Math.round(20_000 * (1 + 3 * Metric.APPROX_RSD)));
-    assertThat(new HourlyBuckets(aggregation, null).table(TableName.parse("table", "t")).columns())
+    assertThat(dev.convoy.job.BucketSink.table(aggregation, TableName.parse("table", "t")).columns())
         .extracting(c -> c.name().value()).contains("approx_distinct_subscribers");
   }
 

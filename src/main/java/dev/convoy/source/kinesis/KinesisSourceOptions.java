@@ -1,6 +1,6 @@
 package dev.convoy.source.kinesis;
 
-import dev.convoy.config.Durations;
+import dev.convoy.time.Durations;
 import dev.convoy.source.kinesis.proxy.KinesisEndpoint;
 import dev.convoy.source.kinesis.proxy.SdkStreamProxy;
 import dev.convoy.source.kinesis.proxy.StreamProxy;

@@ -1,5 +1,6 @@
 package dev.convoy.source.kinesis.proxy;
 
+import dev.convoy.errors.Causes;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.core.SdkBytes;
@@ -122,7 +123,7 @@ public final class SdkStreamProxy implements StreamProxy {
           new KinesisAccessException("no AWS credentials for " + where + ": set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
               + "a profile (AWS_PROFILE) or an instance role (for the local stack: eval \"$(bin/convoy stack env)\")", false, t);
       case SdkClientException t -> new KinesisAccessException(
-          "cannot reach Kinesis for " + where + ": " + rootMessage(t), false, t);
+          "cannot reach Kinesis for " + where + ": " + Causes.message(t), false, t);
       default -> new KinesisAccessException(call + " failed on " + where + ": " + e.getMessage(), false, e);
     };
   }
@@ -131,12 +132,6 @@ public final class SdkStreamProxy implements StreamProxy {
   public static java.io.UncheckedIOException interrupted(String what) {
     Thread.currentThread().interrupt();
     return new java.io.UncheckedIOException(new java.io.InterruptedIOException(what + " interrupted (the query is stopping)"));
-  }
-
-  private static String rootMessage(Throwable t) {
-    Throwable root = t;
-    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
   }
 
   @Override

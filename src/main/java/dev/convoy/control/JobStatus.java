@@ -1,4 +1,4 @@
-package dev.convoy.run;
+package dev.convoy.control;
 
 import dev.convoy.sink.SinkMetrics;
 

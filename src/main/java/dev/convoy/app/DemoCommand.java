@@ -1,10 +1,10 @@
-package dev.convoy.tools;
+package dev.convoy.app;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.convoy.cli.Args;
+import dev.convoy.cli.Command;
+import dev.convoy.cli.Option;
 import dev.convoy.config.ConvoyConfig;
 import dev.convoy.config.JobConfig;
-import dev.convoy.control.ControlCommand;
-import dev.convoy.run.RunCommand;
 import dev.convoy.events.EventType;
 import dev.convoy.events.WireProtocol;
 import dev.convoy.sink.TableName;
@@ -13,6 +13,9 @@ import dev.convoy.sink.RedshiftWarehouse;
 import dev.convoy.source.kinesis.proxy.KinesisEndpoint;
 import dev.convoy.source.kinesis.proxy.SdkStreamProxy;
 import dev.convoy.source.kinesis.proxy.StreamProxy;
+import dev.convoy.tools.ProducePlan;
+import dev.convoy.tools.ProduceReport;
+import dev.convoy.tools.Producer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -34,15 +37,21 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
  * jobs as queries of one SparkSession — until every produced event is counted in the Redshift stand-in;
  * the hourly buckets printed from Redshift and checked against the producer's report; a clean stop.
  */
-public final class DemoCommand {
+final class DemoCommand {
 
   private static final Duration DEADLINE = Duration.ofMinutes(5);
 
+  static final Command COMMAND = new Command("demo", "demo [--config FILE]", """
+      Starts the local stack, produces 3,000 events of all five types (1% malformed), runs the config's jobs
+      in one driver until every event is counted in the Redshift stand-in, prints the hourly buckets and the
+      jobs' status, checks them against the producer's report and stops. Exit code 0 when exact.""",
+      List.of(Option.value("config", "FILE", "conf/jobs.local.yaml", "the demo's jobs, one per event type")));
+
   private DemoCommand() {}
 
-  public static void main(String[] args) throws Exception {
+  static int run(Args args) throws Exception {
     Map<String, String> env = System.getenv();
-    ConvoyConfig config = ConvoyConfig.load(Path.of(args.length > 0 ? args[0] : "conf/jobs.local.yaml"), env);
+    ConvoyConfig config = ConvoyConfig.load(Path.of(args.get("config")), env);
     Map<String, String> kinesis = config.jobs().getFirst().sourceOptions();
     KinesisEndpoint endpoint = KinesisEndpoint.of(kinesis.getOrDefault("region", "us-east-1"), kinesis.get("endpointUrl"));
     RedshiftWarehouse warehouse = new RedshiftWarehouse(config.redshift(), env);
@@ -98,18 +107,18 @@ public final class DemoCommand {
       // A batch's progress is posted just after its sink commits: wait for it, so the table says what Redshift has.
       long posted = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (!statusCaughtUp(warehouse, jobs, running.driver()) && System.nanoTime() < posted) Thread.sleep(200);
-      System.out.print(ControlCommand.table(new ObjectMapper().valueToTree(running.driver().status())));
+      System.out.print(ControlCommand.table(running.driver().status()));
       step("stopping the driver");
       healthy = running.stop();
     }
     if (!fromRedshift.equals(expected)) {
       System.err.println("demo: MISMATCH between Redshift " + fromRedshift + " and the producer's report " + expected
           + (healthy ? "" : " — a job FAILED; its last error is in the table above"));
-      System.exit(1);
+      return 1;
     }
     System.out.printf("demo: exact — every event the producer wrote is counted once in Redshift; %d malformed records kept in %s%n",
         report.malformed().values().stream().mapToLong(Long::longValue).sum(), "the jobs' *_convoy_dead_letters tables");
-    System.exit(0);
+    return 0;
   }
 
   /** Every job's status shows at least the last batch its ledger committed. */

@@ -1,4 +1,4 @@
-package dev.convoy.run;
+package dev.convoy.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

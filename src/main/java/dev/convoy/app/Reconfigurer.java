@@ -1,8 +1,9 @@
-package dev.convoy.run;
+package dev.convoy.app;
+
+import dev.convoy.run.Driver;
 
 import dev.convoy.config.ConvoyConfig;
 import dev.convoy.config.JobConfig;
-import dev.convoy.job.ConfiguredJobs;
 import dev.convoy.job.Job;
 import dev.convoy.job.JobCounters;
 import dev.convoy.plan.Plan;

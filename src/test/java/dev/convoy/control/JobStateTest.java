@@ -1,4 +1,4 @@
-package dev.convoy.run;
+package dev.convoy.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,8 @@
-package dev.convoy.job;
+package dev.convoy.app;
+
+import dev.convoy.job.Job;
+import dev.convoy.job.JobCounters;
+import dev.convoy.job.BucketSink;
 
 import dev.convoy.config.ConvoyConfig;
 import dev.convoy.config.JobConfig;
@@ -31,7 +35,7 @@ public final class ConfiguredJobs {
     DecodeEvents decode = new DecodeEvents(j.name(), j.eventType(), j.wireProtocol(), counters.deadLetters());
     UpsertSink.Settings settings = new UpsertSink.Settings(RetryPolicy.DEFAULT.withOutageLimit(config.warehouse().outageLimit()),
         config.warehouse().ledgerRetention());
-    Job.Sink sink = new BucketSink(warehouse, j.name(), buckets.table(j.table()), settings, counters);
+    Job.Sink sink = new BucketSink(warehouse, j.name(), BucketSink.table(j.aggregation(), j.table()), settings, counters);
     return new Job(j.name(),
         new Job.Settings(j.trigger(), j.checkpoint(), j.weight(), j.shufflePartitions(), j.restart()),
         session -> session.readStream().format(source.format()).options(source.options()).load(),

@@ -1,4 +1,4 @@
-package dev.convoy.run;
+package dev.convoy.app;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,11 +1,17 @@
-package dev.convoy.run;
+package dev.convoy.app;
 
+import dev.convoy.run.Driver;
+
+import dev.convoy.cli.Args;
+import dev.convoy.cli.Command;
+import dev.convoy.cli.CommandFailed;
+import dev.convoy.cli.Option;
+import dev.convoy.cli.UsageException;
 import dev.convoy.config.ConfigException;
 import dev.convoy.config.ConvoyConfig;
-import dev.convoy.config.Durations;
+import dev.convoy.time.Durations;
 import dev.convoy.config.JobConfig;
 import dev.convoy.control.ControlServer;
-import dev.convoy.job.ConfiguredJobs;
 import dev.convoy.job.Job;
 import dev.convoy.job.JobCounters;
 import dev.convoy.sink.RedshiftWarehouse;
@@ -59,47 +65,43 @@ public final class RunCommand {
     }
   }
 
-  public static void main(String[] args) throws Exception {
-    Path config = null;
-    Duration every = Duration.ofSeconds(30);
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--config" -> config = Path.of(value(args, ++i, "--config"));
-        case "--status-every" -> every = Durations.parse("--status-every", value(args, ++i, "--status-every"));
-        case "-h", "--help" -> {
-          System.out.println("""
-              usage: bin/convoy run --config FILE [--status-every 30s]
+  static final Command COMMAND = new Command("run", "run --config FILE [--status-every 30s]", """
+      Runs every job of FILE (conf/jobs.local.yaml on the local stack, conf/jobs.yaml on EMR) as a query
+      of one SparkSession until SIGTERM/SIGINT, printing the jobs' status every --status-every.
+      Control: bin/convoy jobs | stop JOB | start JOB | restart JOB | apply --config FILE, and the status
+      page at the control address. Exit code: 0 all jobs healthy, 1 a job spent its restart budget,
+      2 bad configuration (nothing started).""",
+      List.of(Option.value("config", "FILE", null, "the jobs' configuration"),
+          Option.value("status-every", "DURATION", "30s", "how often the jobs' status table is printed")));
 
-              Runs every job of FILE (conf/jobs.local.yaml on the local stack, conf/jobs.yaml on EMR) as a query
-              of one SparkSession until SIGTERM/SIGINT, printing the jobs' status every --status-every.
-              Control: bin/convoy jobs | stop JOB | start JOB | restart JOB. Exit code: 0 all jobs healthy,
-              1 a job spent its restart budget, 2 bad configuration (nothing started).""");
-          return;
-        }
-        default -> fail("unknown argument '" + args[i] + "'; see bin/convoy run --help");
-      }
+  /** {@code bin/convoy run}. */
+  static int run(Args args) throws Exception {
+    Path config = Path.of(args.require("config"));
+    Duration every;
+    try {
+      every = Durations.parse("--status-every", args.get("status-every"));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
     }
-    if (config == null) fail("--config FILE is required (e.g. conf/jobs.local.yaml)");
     Running running;
     try {
       running = start(chooseConfig(config, System.getenv()), System.getenv());
-    } catch (ConfigException | IllegalArgumentException e) {
-      fail(e.getMessage());
-      return;
+    } catch (IllegalArgumentException e) {
+      throw new CommandFailed(2, e.getMessage());
     }
     CountDownLatch stop = new CountDownLatch(1);
     // A signal handler, not a shutdown hook: the JVM stays up until the queries stopped, and the exit code says how it went.
     sun.misc.Signal.handle(new sun.misc.Signal("TERM"), s -> stop.countDown());
     sun.misc.Signal.handle(new sun.misc.Signal("INT"), s -> stop.countDown());
-    System.err.printf("convoy: driver up, %d jobs; control endpoint %s (token in %s)%n", running.driver().status().size(),
-        running.control().address(), running.stateDir().resolve("control.token"));
+    System.err.printf("convoy: driver up, %d jobs; control endpoint %s (token in %s); status page %s/%n", running.driver().status().size(),
+        running.control().address(), running.stateDir().resolve("control.token"), running.control().address());
     while (!stop.await(every.toMillis(), TimeUnit.MILLISECONDS)) {
-      System.err.print(dev.convoy.control.ControlCommand.table(new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(running.driver().status())));
+      System.err.print(ControlCommand.table(running.driver().status()));
     }
     System.err.println("convoy: stopping every query (graceful)");
     boolean healthy = running.stop();
     System.err.println(healthy ? "convoy: stopped; every job was healthy" : "convoy: stopped; a job had FAILED (see its last error above)");
-    System.exit(healthy ? 0 : 1);
+    return healthy ? 0 : 1;
   }
 
   /**
@@ -188,15 +190,5 @@ public final class RunCommand {
     byte[] bytes = new byte[24];
     new SecureRandom().nextBytes(bytes);
     return HexFormat.of().formatHex(bytes);
-  }
-
-  private static String value(String[] args, int i, String option) {
-    if (i >= args.length) fail(option + " needs a value");
-    return args[i];
-  }
-
-  private static void fail(String message) {
-    System.err.println("convoy run: " + message);
-    System.exit(2);
   }
 }

@@ -1,4 +1,4 @@
-package dev.convoy.run;
+package dev.convoy.control;
 
 import java.util.EnumSet;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package dev.convoy.config;
+package dev.convoy.time;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;

@@ -1,4 +1,7 @@
-package dev.convoy.run;
+package dev.convoy.app;
+
+import dev.convoy.control.JobState;
+import dev.convoy.control.JobStatus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
