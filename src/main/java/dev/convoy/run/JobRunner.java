@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
 final class JobRunner {
 
   private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+  /** How long a stop waits for the batch in flight; a batch waiting for the warehouse can take long, and replays exactly. */
+  private static final Duration DRAIN = Duration.ofSeconds(30);
 
   /** Replaced only while the supervisor is not running (a live config change), so a query always sees one job. */
   private volatile Job job;
@@ -44,6 +46,7 @@ final class JobRunner {
   private final AtomicReference<String> lastError = new AtomicReference<>();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
+  private final BatchDoor door = new BatchDoor();
   private volatile boolean wanted;
   private volatile StreamingQuery query;
   private volatile Future<?> loop;
@@ -142,6 +145,7 @@ final class JobRunner {
     } finally {
       lock.unlock();
     }
+    finishBatch(query);
     stopQuery(query); // a query the supervisor has not published yet it stops itself, having seen !wanted
     if (running != null) {
       try {
@@ -151,6 +155,22 @@ final class JobRunner {
       }
     }
     state.getAndUpdate(s -> s.canBecome(JobState.STOPPED) ? JobState.STOPPED : s); // a FAILED job stays FAILED
+  }
+
+  /**
+   * Lets the batch in flight finish (its tasks, its write, its commit) before the stop: see
+   * {@link BatchDoor}. A batch that takes longer than {@link #DRAIN} is stopped where it is; its replay is exact.
+   */
+  private void finishBatch(StreamingQuery q) {
+    if (q == null) return;
+    try {
+      // Quiet: no trigger running, or the next batch waiting for its turn or at the door, with nothing run yet.
+      if (door.close(DRAIN)) {
+        door.awaitQuiet(Duration.ofSeconds(5), () -> !q.isActive() || !q.status().isTriggerActive() || gate.waitingSince(job.name()).isPresent());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void stopQuery(StreamingQuery q) {
@@ -239,6 +259,7 @@ final class JobRunner {
   }
 
   private StreamingQuery startQuery() throws Exception {
+    door.open();
     SparkSession session = spark;
     // Local properties are per thread, and the query's thread inherits them from the one that starts it.
     session.sparkContext().setLocalProperty("spark.scheduler.pool", job.name());
@@ -249,13 +270,22 @@ final class JobRunner {
         .option("checkpointLocation", job.settings().checkpoint())
         .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (batch, id) -> {
           // The batch's Spark work (its tasks) runs in the sink's collect: wait for a fair turn first,
-          // and give it back before the warehouse write, which uses no executor.
+          // and give it back before the warehouse write, which uses no executor. A stop may interrupt
+          // the wait for a turn or at the door (nothing has run yet), never the work behind the door.
           Job.Write write;
           try (BatchGate.Permit turn = gate.admit(job.name(), job.settings().weight())) {
+            door.enter();
             LateEventWatermark.publish(session);
             write = sink.collect(batch, id);
+          } catch (RuntimeException | Error e) {
+            door.leave();
+            throw e;
           }
-          write.run();
+          try {
+            write.run();
+          } finally {
+            door.leave();
+          }
         })
         .start();
   }
