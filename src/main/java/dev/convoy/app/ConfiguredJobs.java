@@ -1,5 +1,8 @@
 package dev.convoy.app;
 
+import dev.convoy.errors.Causes;
+import dev.convoy.job.CodedJob;
+import dev.convoy.job.CodedJobs;
 import dev.convoy.job.Job;
 import dev.convoy.job.JobCounters;
 import dev.convoy.job.BucketSink;
@@ -17,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-/** Builds the configured jobs from the same stages a coded job uses. */
+/** Builds the config's jobs: configured ones from Convoy's stages, coded ones from their {@link CodedJob} class. */
 public final class ConfiguredJobs {
 
   private ConfiguredJobs() {}
@@ -31,16 +34,29 @@ public final class ConfiguredJobs {
 
   public static Job of(JobConfig j, ConvoyConfig config, SourceSelection sources, Warehouse warehouse, JobCounters counters) {
     SourceSelection.Resolved source = sources.resolve(j.source(), j.sourceOptions());
-    HourlyBuckets buckets = new HourlyBuckets(j.aggregation(), counters.lateEvents());
-    DecodeEvents decode = new DecodeEvents(j.name(), j.eventType(), j.wireProtocol(), counters.deadLetters());
+    Job.Source read = session -> session.readStream().format(source.format()).options(source.options()).load();
+    Job.Settings run = new Job.Settings(j.trigger(), j.checkpoint(), j.weight(), j.shufflePartitions(), j.restart());
     UpsertSink.Settings settings = new UpsertSink.Settings(RetryPolicy.DEFAULT.withOutageLimit(config.warehouse().outageLimit()),
         config.warehouse().ledgerRetention());
+    if (j.code().isPresent()) {
+      CodedJob<?, ?> coded = instantiate(j);
+      Job.Sink sink = new BucketSink(warehouse, j.name(), CodedJobs.table(coded, j.table()), settings, counters);
+      return CodedJobs.assemble(j.name(), run, read, coded, counters, sink);
+    }
+    HourlyBuckets buckets = new HourlyBuckets(j.aggregation(), counters.lateEvents());
+    DecodeEvents decode = new DecodeEvents(j.name(), j.eventType(), j.wireProtocol(), counters.deadLetters());
     Job.Sink sink = new BucketSink(warehouse, j.name(), BucketSink.table(j.aggregation(), j.table()), settings, counters);
-    return new Job(j.name(),
-        new Job.Settings(j.trigger(), j.checkpoint(), j.weight(), j.shufflePartitions(), j.restart()),
-        session -> session.readStream().format(source.format()).options(source.options()).load(),
-        decode::apply,
-        buckets::apply,
-        sink);
+    return new Job(j.name(), run, read, decode::apply, buckets::apply, sink);
+  }
+
+  /** The config checked the class at start-up; what its constructor throws is the job's to tell. */
+  private static CodedJob<?, ?> instantiate(JobConfig j) {
+    String className = j.code().orElseThrow();
+    try {
+      Class<?> c = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
+      return (CodedJob<?, ?>) c.getConstructor().newInstance();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalArgumentException("job '" + j.name() + "' field 'code': cannot make a " + className + ": " + Causes.message(e), e);
+    }
   }
 }

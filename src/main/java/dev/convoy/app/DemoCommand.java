@@ -56,7 +56,7 @@ final class DemoCommand {
     KinesisEndpoint endpoint = KinesisEndpoint.of(kinesis.getOrDefault("region", "us-east-1"), kinesis.get("endpointUrl"));
     RedshiftWarehouse warehouse = new RedshiftWarehouse(config.redshift(), env);
     Map<EventType, JobConfig> jobs = new EnumMap<>(EventType.class);
-    config.jobs().forEach(j -> jobs.put(j.eventType(), j));
+    config.jobs().stream().filter(j -> j.code().isEmpty()).forEach(j -> jobs.put(j.eventType(), j)); // the demo checks the configured jobs
 
     step("resetting the demo's streams, tables and checkpoints");
     try (KinesisClient admin = endpoint.client()) {

@@ -1,7 +1,6 @@
 package dev.convoy.config;
 
 import dev.convoy.time.Durations;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +39,11 @@ public final class ConfigTree {
   /** The same mapping under a better name, once it is known (a job's name). */
   public ConfigTree renamed(String newWhere) {
     return new ConfigTree(newWhere, values, env, read);
+  }
+
+  /** Whether the mapping sets {@code key} (a key that must be absent is checked with this). */
+  public boolean has(String key) {
+    return values.containsKey(key);
   }
 
   public String field(String key) {

@@ -4,6 +4,7 @@ import dev.convoy.transform.Aggregation;
 import dev.convoy.job.RestartPolicy;
 
 import dev.convoy.events.EventType;
+import dev.convoy.job.CodedJob;
 import dev.convoy.events.WireProtocol;
 import dev.convoy.sink.RedshiftSettings;
 import dev.convoy.sink.TableName;
@@ -20,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -136,11 +138,14 @@ public record ConvoyConfig(int maxConcurrentJobs, int maxConcurrentBatches, Map<
       throw new ConfigException(t.field("stream") + ": '" + stream + "' is not a Kinesis stream name: 1 to 128 letters, digits, '_', '.' or '-'");
     }
     t.integer("shards", 2, 1, 10_000); // read by 'bin/convoy stack up', which creates the local streams
-    EventType type = t.parsed("eventType", null, v -> {
+    Optional<String> code = Optional.ofNullable(t.string("code", null));
+    code.ifPresent(c -> codedJob(t, c));
+    EventType type = code.isPresent() ? null : t.parsed("eventType", null, v -> {
       if (v == null) throw new IllegalArgumentException("is required (sent, opened, clicked, bounced or unsubscribed)");
       return EventType.parse(v);
     });
-    WireProtocol protocol = t.parsed("wireProtocol", "compact", v -> WireProtocol.valueOf(v.strip().toUpperCase(java.util.Locale.ROOT)));
+    WireProtocol protocol = code.isPresent() ? null
+        : t.parsed("wireProtocol", "compact", v -> WireProtocol.valueOf(v.strip().toUpperCase(java.util.Locale.ROOT)));
     SourceChoice source = t.parsed("source", "auto", v -> SourceChoice.parse(t.field("source"), v));
     Map<String, String> options = new LinkedHashMap<>(kinesisDefaults);
     options.putAll(t.stringMap("sourceOptions"));
@@ -150,15 +155,7 @@ public record ConvoyConfig(int maxConcurrentJobs, int maxConcurrentBatches, Map<
     } catch (IllegalArgumentException e) {
       throw new ConfigException(t.field("sourceOptions") + ": " + e.getMessage());
     }
-    ConfigTree agg = t.child("aggregation", "job '" + name + "' aggregation");
-    Aggregation aggregation = new Aggregation(agg.duration("window", "1h"), agg.duration("watermark", "24h"),
-        agg.strings("dimensions", List.of("email_id", "campaign_id")).stream().map(d -> parse(agg, "dimensions", d, Dimension::parse)).toList(),
-        agg.strings("metrics", List.of("events", "distinct_subscribers")).stream().map(m -> parse(agg, "metrics", m, Metric::parse)).toList());
-    agg.done();
-    if (aggregation.window().isZero()) throw new ConfigException(agg.field("window") + ": must be longer than 0");
-    if (aggregation.dimensions().isEmpty() || aggregation.metrics().isEmpty()) {
-      throw new ConfigException(agg.field("dimensions") + "/'metrics': need at least one of each");
-    }
+    Aggregation aggregation = code.isPresent() ? null : aggregation(t.child("aggregation", "job '" + name + "' aggregation"));
     TableName table = t.parsed("table", null, v -> TableName.parse(t.field("table"), v));
     try {
       Tables.deadLetters(table); // the longest name beside it must fit Redshift's 127 bytes too
@@ -179,7 +176,43 @@ public record ConvoyConfig(int maxConcurrentJobs, int maxConcurrentBatches, Map<
     }
     restart.done();
     t.done();
-    return new JobConfig(name, stream, type, protocol, source, options, aggregation, table, trigger, checkpoint, weight, shuffle, policy);
+    return new JobConfig(name, code, stream, type, protocol, source, options, aggregation, table, trigger, checkpoint, weight, shuffle, policy);
+  }
+
+  private static Aggregation aggregation(ConfigTree agg) {
+    Aggregation aggregation = new Aggregation(agg.duration("window", "1h"), agg.duration("watermark", "24h"),
+        agg.strings("dimensions", List.of("email_id", "campaign_id")).stream().map(d -> parse(agg, "dimensions", d, Dimension::parse)).toList(),
+        agg.strings("metrics", List.of("events", "distinct_subscribers")).stream().map(m -> parse(agg, "metrics", m, Metric::parse)).toList());
+    agg.done();
+    if (aggregation.window().isZero()) throw new ConfigException(agg.field("window") + ": must be longer than 0");
+    if (aggregation.dimensions().isEmpty() || aggregation.metrics().isEmpty()) {
+      throw new ConfigException(agg.field("dimensions") + "/'metrics': need at least one of each");
+    }
+    return aggregation;
+  }
+
+  /**
+   * A coded job's class must be on the classpath, be a {@link CodedJob} and have a public no-argument
+   * constructor; the keys of a configured job's buckets do not apply to it.
+   */
+  private static void codedJob(ConfigTree t, String className) {
+    for (String key : List.of("eventType", "wireProtocol", "aggregation")) {
+      if (t.has(key)) {
+        throw new ConfigException(t.field(key) + ": a coded job (code: " + className + ") decodes and aggregates in its own code; remove '" + key + "'");
+      }
+    }
+    Class<?> c;
+    try {
+      c = Class.forName(className, false, Thread.currentThread().getContextClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new ConfigException(t.field("code") + ": no class " + className + " on the classpath (on EMR, add its jar with --jars)");
+    }
+    if (!CodedJob.class.isAssignableFrom(c)) throw new ConfigException(t.field("code") + ": " + className + " is not a " + CodedJob.class.getName());
+    try {
+      c.getConstructor();
+    } catch (NoSuchMethodException e) {
+      throw new ConfigException(t.field("code") + ": " + className + " needs a public constructor without arguments");
+    }
   }
 
   private static <T> T parse(ConfigTree where, String key, String value, java.util.function.Function<String, T> parser) {

@@ -8,10 +8,16 @@ import dev.convoy.job.RestartPolicy;
 import dev.convoy.transform.Aggregation;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
-/** One configured job, validated. */
+/**
+ * One job of the config, validated. A configured job counts events into buckets ({@code eventType},
+ * {@code wireProtocol}, {@code aggregation}); a coded job names a {@link dev.convoy.job.CodedJob}
+ * class in {@code code} and has none of those three (they are null).
+ */
 public record JobConfig(
     String name,
+    Optional<String> code,
     String stream,
     EventType eventType,
     WireProtocol wireProtocol,

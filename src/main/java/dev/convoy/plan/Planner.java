@@ -104,13 +104,14 @@ public final class Planner {
     diff(safe, "restart.maxRestarts", r, w, j -> j.restart().maxRestarts());
     diff(safe, "restart.backoff", r, w, j -> j.restart().backoff());
     diff(safe, "restart.maxBackoff", r, w, j -> j.restart().maxBackoff());
+    diff(bound, "code", r, w, JobConfig::code);
     diff(bound, "stream", r, w, JobConfig::stream);
     diff(bound, "eventType", r, w, JobConfig::eventType);
     diff(bound, "source", r, w, JobConfig::source);
-    diff(bound, "aggregation.window", r, w, j -> j.aggregation().window());
-    diff(bound, "aggregation.watermark", r, w, j -> j.aggregation().watermark());
-    diff(bound, "aggregation.dimensions", r, w, j -> j.aggregation().dimensions());
-    diff(bound, "aggregation.metrics", r, w, j -> j.aggregation().metrics());
+    diff(bound, "aggregation.window", r, w, j -> j.aggregation() == null ? null : j.aggregation().window());
+    diff(bound, "aggregation.watermark", r, w, j -> j.aggregation() == null ? null : j.aggregation().watermark());
+    diff(bound, "aggregation.dimensions", r, w, j -> j.aggregation() == null ? null : j.aggregation().dimensions());
+    diff(bound, "aggregation.metrics", r, w, j -> j.aggregation() == null ? null : j.aggregation().metrics());
     diff(bound, "shufflePartitions", r, w, JobConfig::shufflePartitions);
     for (String key : new TreeSet<>(union(r.sourceOptions().keySet(), w.sourceOptions().keySet()))) {
       String a = r.sourceOptions().get(key);
@@ -174,6 +175,7 @@ public final class Planner {
 
   private static String show(Object v) {
     if (v == null) return "(unset)";
+    if (v instanceof java.util.Optional<?> o) return o.map(Object::toString).orElse("(none)");
     if (v instanceof Duration d) return Durations.format(d);
     return v instanceof Enum<?> e ? e.name().toLowerCase(Locale.ROOT) : v.toString();
   }

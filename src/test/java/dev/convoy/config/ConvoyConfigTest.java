@@ -114,6 +114,22 @@ class ConvoyConfigTest {
     return ConvoyConfig.parse("test", HEAD + body, ENV);
   }
 
+  @Test
+  void aCodedJobNamesAClassThatIsACodedJobAndNoneOfTheBucketKeys() {
+    ConvoyConfig config = parse("jobs:\n  - { name: clicks, code: dev.convoy.examples.CampaignClicks, stream: s, table: t_clicks }\n");
+    JobConfig coded = config.jobs().getFirst();
+    assertThat(coded.code()).contains("dev.convoy.examples.CampaignClicks");
+    assertThat(coded.eventType()).isNull();
+    assertThat(coded.aggregation()).isNull();
+
+    assertThatThrownBy(() -> parse("jobs:\n  - { name: a, code: com.example.Missing, stream: s, table: t }\n"))
+        .hasMessageContaining("job 'a' field 'code'").hasMessageContaining("no class com.example.Missing");
+    assertThatThrownBy(() -> parse("jobs:\n  - { name: a, code: java.lang.String, stream: s, table: t }\n"))
+        .hasMessageContaining("is not a dev.convoy.job.CodedJob");
+    assertThatThrownBy(() -> parse("jobs:\n  - { name: a, code: dev.convoy.examples.CampaignClicks, stream: s, table: t, eventType: clicked }\n"))
+        .hasMessageContaining("job 'a' field 'eventType'").hasMessageContaining("remove 'eventType'");
+  }
+
   private static String job(String name, String extra) {
     return jobWithTable(name, "t_hourly", extra);
   }

@@ -118,6 +118,16 @@ class PlannerTest {
   }
 
   @Test
+  void aCodedJobsClassIsBoundToItsCheckpointLikeAnAggregation() {
+    String coded = "  - { name: a, code: dev.convoy.examples.CampaignClicks, stream: s-a, table: t_a }\n";
+    Plan plan = Planner.plan(config(job("a", "t_a", "")), config(coded));
+
+    assertThat(plan.refusals()).extracting(Refusal::field).contains("code");
+    assertThat(line(Planner.plan(config(coded), config(coded.replace("t_a", "t_a2").replace("}", ", checkpoint: /tmp/cp/a2 }"))), "a").action())
+        .isEqualTo(Action.RESET);
+  }
+
+  @Test
   void driverWideSettingsNeedAStepRestartButMaxConcurrentJobsChangesLive() {
     ConvoyConfig running = config(job("a", "t_a", ""));
 

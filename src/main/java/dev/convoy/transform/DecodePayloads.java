@@ -1,0 +1,77 @@
+package dev.convoy.transform;
+
+import dev.convoy.errors.Causes;
+import dev.convoy.events.DeadLetter;
+import java.io.Serializable;
+import java.sql.Timestamp;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoder;
+import org.apache.spark.sql.Row;
+import org.apache.spark.util.CollectionAccumulator;
+
+/**
+ * A coded job's decode stage: each Kinesis record's payload to a {@code T}, by the job's own code. A
+ * payload its decoder throws on becomes a dead letter with that message, handed to the driver like
+ * {@link DecodeEvents}'s: nothing is dropped, tasks never touch the warehouse.
+ */
+public final class DecodePayloads<T> implements MapPartitionsFunction<Row, T> {
+
+  /** Bytes to a {@code T}; throws on a payload it cannot read. Runs on the executors, so it is serialized. */
+  @FunctionalInterface
+  public interface Decoder<T> extends Serializable {
+    T decode(byte[] payload) throws Exception;
+  }
+
+  private final String job;
+  private final Decoder<T> decoder;
+  private final CollectionAccumulator<DeadLetter> deadLetters;
+
+  public DecodePayloads(String job, Decoder<T> decoder, CollectionAccumulator<DeadLetter> deadLetters) {
+    this.job = job;
+    this.decoder = decoder;
+    this.deadLetters = deadLetters;
+  }
+
+  public Dataset<T> apply(Dataset<Row> kinesisRows, Encoder<T> encoder) {
+    return kinesisRows.mapPartitions(this, encoder);
+  }
+
+  @Override
+  public Iterator<T> call(Iterator<Row> input) {
+    return new Iterator<>() {
+      private T next;
+
+      @Override
+      public boolean hasNext() {
+        while (next == null && input.hasNext()) {
+          Row r = input.next();
+          byte[] data = r.getAs("data");
+          String error;
+          try {
+            next = decoder.decode(data);
+            error = next == null ? "the job's decoder returned nothing" : null;
+          } catch (Exception e) {
+            error = Causes.message(e);
+          }
+          if (error != null) {
+            Timestamp arrival = r.getAs("approximateArrivalTimestamp");
+            deadLetters.add(DeadLetter.of(job, r.getAs("streamName"), r.getAs("sequenceNumber"), r.getAs("partitionKey"),
+                arrival.toInstant(), error, data));
+          }
+        }
+        return next != null;
+      }
+
+      @Override
+      public T next() {
+        if (!hasNext()) throw new NoSuchElementException();
+        T t = next;
+        next = null;
+        return t;
+      }
+    };
+  }
+}
