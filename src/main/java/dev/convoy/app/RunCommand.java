@@ -10,7 +10,6 @@ import dev.convoy.cli.UsageException;
 import dev.convoy.config.ConfigException;
 import dev.convoy.config.ConvoyConfig;
 import dev.convoy.time.Durations;
-import dev.convoy.config.JobConfig;
 import dev.convoy.control.ControlServer;
 import dev.convoy.job.Job;
 import dev.convoy.job.JobCounters;
@@ -23,7 +22,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -137,10 +135,8 @@ public final class RunCommand {
 
   /** Starts a driver for this configuration; the tests and the demo use it in-process. */
   public static Running start(ConvoyConfig config, Map<String, String> env) throws Exception {
-    Map<String, Integer> pools = new LinkedHashMap<>();
-    for (JobConfig j : config.jobs()) pools.put(j.name(), j.weight());
     Path stateDir = config.control().stateDir();
-    SparkSession spark = SparkSession.builder().config(Driver.sparkConf(config.spark(), pools, stateDir)).getOrCreate();
+    SparkSession spark = SparkSession.builder().config(Driver.sparkConf(config.spark(), stateDir)).getOrCreate();
     try {
       Map<String, JobCounters> registered = new ConcurrentHashMap<>();
       // Jobs added live register theirs when they are built; a job that comes back keeps its counts.

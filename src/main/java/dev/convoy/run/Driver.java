@@ -70,22 +70,22 @@ public final class Driver implements Jobs, AutoCloseable {
     this.slots = new Slots(maxConcurrentJobs);
     this.pools = new SchedulerPools(spark.sparkContext());
     Map<String, JobRunner> all = new LinkedHashMap<>();
-    for (Job job : jobs) all.put(job.name(), new JobRunner(job, spark, slots, gate, threads, progress));
+    for (Job job : jobs) {
+      pools.ensure(job.name(), job.settings().weight()); // each job's FAIR pool, weighted as the job says
+      all.put(job.name(), new JobRunner(job, spark, slots, gate, threads, progress));
+    }
     this.runners = Collections.unmodifiableMap(all);
   }
 
   /**
-   * The SparkConf every driver needs: FAIR scheduling with one pool per job, weighted as configured.
-   * Pools must be declared in a file before the SparkContext starts.
+   * The SparkConf every driver needs: FAIR scheduling. The pools themselves come from the jobs, added
+   * when the driver is made ({@link SchedulerPools}); the allocation file Spark reads at start holds
+   * none, and exists only so Spark does not warn that it is missing.
    */
-  public static SparkConf sparkConf(Map<String, String> settings, Map<String, Integer> poolWeights, Path stateDir) throws IOException {
-    StringBuilder xml = new StringBuilder("<?xml version=\"1.0\"?>\n<allocations>\n");
-    poolWeights.forEach((pool, weight) -> xml.append("  <pool name=\"").append(pool)
-        .append("\"><schedulingMode>FAIR</schedulingMode><weight>").append(weight).append("</weight><minShare>0</minShare></pool>\n"));
-    xml.append("</allocations>\n");
+  public static SparkConf sparkConf(Map<String, String> settings, Path stateDir) throws IOException {
     Files.createDirectories(stateDir);
     Path pools = stateDir.resolve("fairscheduler.xml");
-    Files.writeString(pools, xml);
+    Files.writeString(pools, "<?xml version=\"1.0\"?>\n<allocations/>\n");
     SparkConf conf = new SparkConf().setAppName("convoy")
         .set("spark.scheduler.mode", "FAIR")
         .set("spark.scheduler.allocation.file", pools.toString())

@@ -6,9 +6,10 @@ import org.apache.spark.scheduler.Schedulable;
 import org.apache.spark.scheduler.SchedulingMode;
 
 /**
- * The FAIR scheduler's pool of each job. Spark reads its pool file once, when the context starts
- * ({@link Driver#sparkConf}); a job added live would get an unweighted FIFO pool and a warning, so its
- * pool is added here, and a changed weight replaces the pool while the job is stopped. This uses the
+ * The FAIR scheduler's pool of each job, derived from the job (its name and weight). Spark reads a pool
+ * file only once, when the context starts, and a job without a pool would get an unweighted FIFO one
+ * and a warning; so every job's pool, at start or added live, is added here, and a changed weight
+ * replaces the pool while the job is stopped. This uses the
  * scheduler's pool tree, which Spark does not publish as API; it has been stable since 1.x.
  */
 final class SchedulerPools {

@@ -45,7 +45,7 @@ public final class FairShareBenchmark {
   private static List<Result> run(String title, Map<String, Integer> weights, int maxConcurrentBatches, Duration measure) throws Exception {
     Path work = Files.createTempDirectory("convoy-fairshare");
     var conf = Driver.sparkConf(Map.of("spark.master", "local[2]", "spark.ui.enabled", "false", "spark.sql.session.timeZone", "UTC"),
-        weights, work.resolve("state"));
+        work.resolve("state"));
     SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
     RateJobs.BatchLog log = new RateJobs.BatchLog();
     Map<String, JobCounters> counters = new ConcurrentHashMap<>();

@@ -41,7 +41,7 @@ class FairShareIT {
   @Test
   void underOverloadEveryJobRunsEqualWeightsShareEquallyAndWeightsCountInProportion() throws Exception {
     var conf = Driver.sparkConf(Map.of("spark.master", "local[2]", "spark.ui.enabled", "false",
-        "spark.sql.session.timeZone", "UTC"), JOBS, work.resolve("state"));
+        "spark.sql.session.timeZone", "UTC"), work.resolve("state"));
     SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
     Map<String, JobCounters> counters = new ConcurrentHashMap<>();
     List<Job> jobs = new ArrayList<>();
