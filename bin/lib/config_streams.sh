@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # config_stream_specs FILE: "stream:shards" for each job of a Convoy job config (default 2 shards).
-# Shared by 'bin/convoy stack up' and the LocalStack init hook (localstack/init/ready.d), so both
-# stacks create the same streams. Reads the config with awk: keep its lists in [a, b] form.
+# Only for the LocalStack container's init hook (localstack/init/ready.d), which has no JVM to ask;
+# everything else asks 'bin/convoy config streams'. stack_test.sh checks that both agree.
 config_stream_specs() {
   awk '
     function flush() { if (name != "") print name ":" (shards == "" ? 2 : shards); name = ""; shards = "" }

@@ -141,14 +141,10 @@ kinesis_up() {
   wait_for 60 kinesis kinesis_healthy || die "kinesis-local did not answer within 60 s (see $STACK_DIR/logs/kinesis.log)"
 }
 
-# Stream names and shard counts from the job config: each `stream: NAME` line, with an optional
-# `shards: N` line in the same job (default 2).
-# shellcheck source=bin/lib/config_streams.sh
-source "$CONVOY_ROOT/bin/lib/config_streams.sh"
-
+# "stream:shards" for each job of the config, read by the driver's own config code.
 config_streams() {
   [[ -f $STACK_CONFIG ]] || return 0
-  config_stream_specs "$STACK_CONFIG"
+  "$CONVOY_ROOT/bin/convoy" config streams --config "$STACK_CONFIG"
 }
 
 stream_active() { kinesis_call DescribeStreamSummary "{\"StreamName\":\"$1\"}" 2>/dev/null | grep -Eq '"StreamStatus" *: *"ACTIVE"'; }

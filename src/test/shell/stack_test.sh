@@ -21,6 +21,15 @@ YAML
 for i in $(seq 1 18); do printf '  - name: j%s\n    stream: lifecycle-%s\n    shards: 1\n' "$i" "$i" >>"$CONVOY_STACK_CONFIG"; done
 
 fail() { echo "stack_test: FAIL: $*" >&2; exit 1; }
+
+# The LocalStack container's hook reads streams with awk (no JVM there); it must agree with the driver's
+# own reading, which 'stack up' uses, on this config and on the committed local one.
+# shellcheck source=bin/lib/config_streams.sh
+source "$ROOT/bin/lib/config_streams.sh"
+for config in "$CONVOY_STACK_CONFIG" "$ROOT/conf/jobs.local.yaml"; do
+  java_specs=$("$ROOT/bin/convoy" config streams --config "$config") || fail "bin/convoy config streams --config $config"
+  [[ $java_specs == "$(config_stream_specs "$config" | LC_ALL=C sort)" ]] || fail "the container hook and bin/convoy read $config differently"
+done
 cleanup() { "$ROOT/bin/convoy" stack down >/dev/null 2>&1 || true; rm -rf "$CONVOY_STACK_DIR"; }
 trap cleanup EXIT
 

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * The Java half of {@code bin/convoy}: {@code run}, {@code demo}, {@code produce}, {@code jobs},
- * {@code stop}, {@code start}, {@code restart} and {@code apply}, each declared once as a
+ * {@code stop}, {@code start}, {@code restart}, {@code apply} and {@code config}, each declared once as a
  * {@link dev.convoy.cli.Command}. The only place that ends the process, with the command's exit code.
  */
 public final class Main {
@@ -28,6 +28,7 @@ public final class Main {
     all.put("start", ControlCommand.action("start", "Starts a stopped or FAILED job from its checkpoint (PENDING while every slot is taken)."));
     all.put("restart", ControlCommand.action("restart", "Stops one job gracefully and starts it again from its checkpoint."));
     all.put("apply", ControlCommand.apply());
+    all.put("config", Subcommand.of(ConfigCommand.COMMAND, args -> ConfigCommand.run(args, System.out)));
     return all;
   }
 }

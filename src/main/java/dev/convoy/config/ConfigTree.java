@@ -58,6 +58,26 @@ public final class ConfigTree {
     return interpolate(key, v.toString());
   }
 
+  /** A declared key of this mapping (its last part), with its declared default. */
+  public String string(Key key) {
+    return string(Keys.leaf(key), key.literalDefault());
+  }
+
+  public int integer(Key key, int min, int max) {
+    return integer(Keys.leaf(key), Integer.parseInt(key.literalDefault()), min, max);
+  }
+
+  public java.time.Duration duration(Key key) {
+    return duration(Keys.leaf(key), key.literalDefault());
+  }
+
+  /** A list key whose declared default is written {@code [a, b]}. */
+  public List<String> strings(Key key) {
+    String d = key.literalDefault();
+    List<String> fallback = java.util.Arrays.stream(d.substring(1, d.length() - 1).split(",")).map(String::strip).toList();
+    return strings(Keys.leaf(key), fallback);
+  }
+
   public String requiredString(String key) {
     String v = string(key, null);
     if (v == null || v.isBlank()) throw new ConfigException(field(key) + " is required");

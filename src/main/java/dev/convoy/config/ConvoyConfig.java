@@ -1,5 +1,7 @@
 package dev.convoy.config;
 
+import static dev.convoy.config.Keys.leaf;
+
 import dev.convoy.transform.Aggregation;
 import dev.convoy.job.RestartPolicy;
 
@@ -67,6 +69,23 @@ public record ConvoyConfig(int maxConcurrentJobs, int maxConcurrentBatches, Map<
     return Path.of("/tmp/convoy-driver-" + env.getOrDefault("USER", "convoy"));
   }
 
+  /** A job's stream and the shards {@code stack up} creates for it, and its source, read without validating the rest. */
+  public record StreamSpec(String job, String stream, int shards, String source) {}
+
+  /**
+   * Each job's stream, shards and source, for the shell scripts ({@code bin/convoy config streams},
+   * {@code sources}): they need no warehouse or endpoint, so {@code ${VARIABLE}}s elsewhere in the
+   * file may be unset.
+   */
+  @SuppressWarnings("unchecked")
+  public static List<StreamSpec> streams(String origin, String yamlText, Map<String, String> env) {
+    Object root = new Yaml(new SafeConstructor(new LoaderOptions())).load(yamlText);
+    if (!(root instanceof Map)) throw new ConfigException(origin + ": expected a mapping with 'jobs:' at the top");
+    ConfigTree top = new ConfigTree("", (Map<String, Object>) root, env);
+    return top.list("jobs", i -> "job #" + (i + 1)).stream().map(t -> new StreamSpec(t.string(leaf(Keys.NAME), null),
+        t.requiredString(leaf(Keys.STREAM)), t.integer(Keys.SHARDS, 1, 10_000), t.string(Keys.SOURCE))).toList();
+  }
+
   public static ConvoyConfig load(Path file, Map<String, String> env) {
     String text;
     try {
@@ -88,16 +107,16 @@ public record ConvoyConfig(int maxConcurrentJobs, int maxConcurrentBatches, Map<
     if (!(root instanceof Map)) throw new ConfigException(origin + ": expected a mapping with 'jobs:' at the top");
     ConfigTree top = new ConfigTree("", (Map<String, Object>) root, env);
 
-    Map<String, String> kinesis = top.stringMap("kinesis");
-    String checkpointRoot = top.string("checkpointRoot", "/tmp/convoy-checkpoints");
+    Map<String, String> kinesis = top.stringMap(leaf(Keys.KINESIS));
+    String checkpointRoot = top.string(Keys.CHECKPOINT_ROOT);
     ConfigTree controlTree = top.child("control", "control");
-    Control control = new Control(controlTree.string("host", "127.0.0.1"), controlTree.integer("port", 8787, 0, 65535),
-        controlTree.string("tokenVariable", "CONVOY_CONTROL_TOKEN"),
-        Path.of(controlTree.string("stateDir", defaultStateDir(env).toString())));
+    Control control = new Control(controlTree.string(Keys.CONTROL_HOST), controlTree.integer(Keys.CONTROL_PORT, 0, 65535),
+        controlTree.string(Keys.TOKEN_VARIABLE),
+        Path.of(controlTree.string(leaf(Keys.STATE_DIR), defaultStateDir(env).toString())));
     controlTree.done();
     ConfigTree redshiftTree = top.child("redshift", "redshift");
-    Warehouse warehouse = new Warehouse(redshiftTree.integer("maxConnections", 500, 2, 100_000),
-        redshiftTree.duration("outageLimit", "2h"), redshiftTree.duration("ledgerRetention", "7d"));
+    Warehouse warehouse = new Warehouse(redshiftTree.integer(Keys.MAX_CONNECTIONS, 2, 100_000),
+        redshiftTree.duration(Keys.OUTAGE_LIMIT), redshiftTree.duration(Keys.LEDGER_RETENTION));
     if (warehouse.outageLimit().isZero() || warehouse.outageLimit().compareTo(MAX_OUTAGE_LIMIT) > 0) {
       throw new ConfigException(redshiftTree.field("outageLimit") + ": must be more than 0 and at most " + MAX_OUTAGE_LIMIT.toHours()
           + "h, well inside the streams' Kinesis retention (24 h by default), or a long outage would lose records");
@@ -106,13 +125,13 @@ public record ConvoyConfig(int maxConcurrentJobs, int maxConcurrentBatches, Map<
       throw new ConfigException(redshiftTree.field("ledgerRetention") + ": must be at least 1h; the ledger must outlive any replay");
     }
     RedshiftSettings redshift = redshift(redshiftTree);
-    Map<String, String> spark = top.stringMap("spark");
+    Map<String, String> spark = top.stringMap(leaf(Keys.SPARK));
 
     List<ConfigTree> jobTrees = top.list("jobs", i -> "job #" + (i + 1));
     if (jobTrees.isEmpty()) throw new ConfigException(origin + ": 'jobs' lists no job");
     List<JobConfig> jobs = jobTrees.stream().map(t -> job(t, kinesis, checkpointRoot)).toList();
-    int maxConcurrent = top.integer("maxConcurrentJobs", jobs.size(), 1, 10_000);
-    int maxBatches = top.integer("maxConcurrentBatches", 0, 0, 10_000); // 0: the executors' cores
+    int maxConcurrent = top.integer(leaf(Keys.MAX_CONCURRENT_JOBS), jobs.size(), 1, 10_000);
+    int maxBatches = top.integer(Keys.MAX_CONCURRENT_BATCHES, 0, 10_000); // 0: the executors' cores
     top.done();
 
     unique(jobs, JobConfig::name, "name");
@@ -128,49 +147,49 @@ public record ConvoyConfig(int maxConcurrentJobs, int maxConcurrentBatches, Map<
   }
 
   private static JobConfig job(ConfigTree item, Map<String, String> kinesisDefaults, String checkpointRoot) {
-    String name = item.requiredString("name");
+    String name = item.requiredString(leaf(Keys.NAME));
     if (!JOB_NAME.matcher(name).matches()) {
       throw new ConfigException(item.field("name") + ": '" + name + "' is not a job name: lower-case letters, digits and '-', starting with a letter");
     }
     ConfigTree t = item.renamed("job '" + name + "'");
-    String stream = t.requiredString("stream");
+    String stream = t.requiredString(leaf(Keys.STREAM));
     if (!STREAM_NAME.matcher(stream).matches()) {
       throw new ConfigException(t.field("stream") + ": '" + stream + "' is not a Kinesis stream name: 1 to 128 letters, digits, '_', '.' or '-'");
     }
-    t.integer("shards", 2, 1, 10_000); // read by 'bin/convoy stack up', which creates the local streams
-    Optional<String> code = Optional.ofNullable(t.string("code", null));
+    t.integer(Keys.SHARDS, 1, 10_000); // read by 'bin/convoy stack up', which creates the local streams
+    Optional<String> code = Optional.ofNullable(t.string(leaf(Keys.CODE), null));
     code.ifPresent(c -> codedJob(t, c));
-    EventType type = code.isPresent() ? null : t.parsed("eventType", null, v -> {
+    EventType type = code.isPresent() ? null : t.parsed(leaf(Keys.EVENT_TYPE), null, v -> {
       if (v == null) throw new IllegalArgumentException("is required (sent, opened, clicked, bounced or unsubscribed)");
       return EventType.parse(v);
     });
     WireProtocol protocol = code.isPresent() ? null
-        : t.parsed("wireProtocol", "compact", v -> WireProtocol.valueOf(v.strip().toUpperCase(java.util.Locale.ROOT)));
-    SourceChoice source = t.parsed("source", "auto", v -> SourceChoice.parse(t.field("source"), v));
+        : t.parsed(leaf(Keys.WIRE_PROTOCOL), Keys.WIRE_PROTOCOL.literalDefault(), v -> WireProtocol.valueOf(v.strip().toUpperCase(java.util.Locale.ROOT)));
+    SourceChoice source = t.parsed(leaf(Keys.SOURCE), Keys.SOURCE.literalDefault(), v -> SourceChoice.parse(t.field("source"), v));
     Map<String, String> options = new LinkedHashMap<>(kinesisDefaults);
-    options.putAll(t.stringMap("sourceOptions"));
+    options.putAll(t.stringMap(leaf(Keys.SOURCE_OPTIONS)));
     options.put(KinesisSourceOptions.STREAM_NAME, stream);
     try {
       KinesisSourceOptions.from(options);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(t.field("sourceOptions") + ": " + e.getMessage());
     }
-    Aggregation aggregation = code.isPresent() ? null : aggregation(t.child("aggregation", "job '" + name + "' aggregation"));
-    TableName table = t.parsed("table", null, v -> TableName.parse(t.field("table"), v));
+    Aggregation aggregation = code.isPresent() ? null : aggregation(t.child(leaf(Keys.AGGREGATION), "job '" + name + "' aggregation"));
+    TableName table = t.parsed(leaf(Keys.TABLE), null, v -> TableName.parse(t.field("table"), v));
     try {
       Tables.deadLetters(table); // the longest name beside it must fit Redshift's 127 bytes too
     } catch (IllegalArgumentException e) {
       throw new ConfigException(t.field("table") + ": " + e.getMessage());
     }
-    var trigger = t.duration("trigger", "10s");
-    String checkpoint = t.string("checkpoint", checkpointRoot + "/" + name);
-    int weight = t.integer("weight", 1, 1, 1000);
-    int shuffle = t.integer("shufflePartitions", 2, 1, 10_000);
+    var trigger = t.duration(Keys.TRIGGER);
+    String checkpoint = t.string(leaf(Keys.CHECKPOINT), checkpointRoot + "/" + name);
+    int weight = t.integer(Keys.WEIGHT, 1, 1000);
+    int shuffle = t.integer(Keys.SHUFFLE_PARTITIONS, 1, 10_000);
     ConfigTree restart = t.child("restart", "job '" + name + "' restart");
     RestartPolicy policy;
     try {
-      policy = new RestartPolicy(restart.integer("maxRestarts", 5, 0, 1000),
-          restart.duration("backoff", "2s"), restart.duration("maxBackoff", "2m"));
+      policy = new RestartPolicy(restart.integer(Keys.MAX_RESTARTS, 0, 1000),
+          restart.duration(Keys.BACKOFF), restart.duration(Keys.MAX_BACKOFF));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(restart.field("backoff") + "/'maxBackoff': " + e.getMessage());
     }
@@ -180,9 +199,9 @@ public record ConvoyConfig(int maxConcurrentJobs, int maxConcurrentBatches, Map<
   }
 
   private static Aggregation aggregation(ConfigTree agg) {
-    Aggregation aggregation = new Aggregation(agg.duration("window", "1h"), agg.duration("watermark", "24h"),
-        agg.strings("dimensions", List.of("email_id", "campaign_id")).stream().map(d -> parse(agg, "dimensions", d, Dimension::parse)).toList(),
-        agg.strings("metrics", List.of("events", "distinct_subscribers")).stream().map(m -> parse(agg, "metrics", m, Metric::parse)).toList());
+    Aggregation aggregation = new Aggregation(agg.duration(Keys.WINDOW), agg.duration(Keys.WATERMARK),
+        agg.strings(Keys.DIMENSIONS).stream().map(d -> parse(agg, "dimensions", d, Dimension::parse)).toList(),
+        agg.strings(Keys.METRICS).stream().map(m -> parse(agg, "metrics", m, Metric::parse)).toList());
     agg.done();
     if (aggregation.window().isZero()) throw new ConfigException(agg.field("window") + ": must be longer than 0");
     if (aggregation.dimensions().isEmpty() || aggregation.metrics().isEmpty()) {
@@ -224,12 +243,12 @@ public record ConvoyConfig(int maxConcurrentJobs, int maxConcurrentBatches, Map<
   }
 
   private static RedshiftSettings redshift(ConfigTree t) {
-    String url = t.requiredString("url");
+    String url = t.requiredString(leaf(Keys.REDSHIFT_URL));
     ConfigTree c = t.child("credentials", "redshift credentials");
     String secret = c.string("secret", null);
     boolean iam = "true".equals(c.string("iam", "false"));
-    String userVariable = c.string("userVariable", "CONVOY_REDSHIFT_USER");
-    String passwordVariable = c.string("passwordVariable", "CONVOY_REDSHIFT_PASSWORD");
+    String userVariable = c.string(Keys.USER_VARIABLE);
+    String passwordVariable = c.string(Keys.PASSWORD_VARIABLE);
     RedshiftSettings.Credentials credentials = secret != null ? new RedshiftSettings.Credentials.Secret(secret)
         : iam ? new RedshiftSettings.Credentials.Iam()
         : new RedshiftSettings.Credentials.Environment(userVariable, passwordVariable);

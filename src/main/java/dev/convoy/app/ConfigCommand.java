@@ -1,0 +1,63 @@
+package dev.convoy.app;
+
+import dev.convoy.cli.Args;
+import dev.convoy.cli.Command;
+import dev.convoy.cli.CommandFailed;
+import dev.convoy.cli.Option;
+import dev.convoy.config.ConvoyConfig;
+import dev.convoy.config.Keys;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * {@code bin/convoy config keys | streams | sources | check}: what the shell scripts and the README need
+ * from a config, read by the same code as the driver, so no script parses YAML itself.
+ */
+final class ConfigCommand {
+
+  static final Command COMMAND = new Command("config", "config keys|streams|sources|check [--config FILE]", """
+      keys     every config key with its default and meaning, as the README's tables (Markdown)
+      streams  each job's stream and shards, one 'stream:shards' per line (what 'stack up' creates)
+      sources  the sources the jobs use, one per line ('aws-kinesis' means the step needs the connector jar)
+      check    validates FILE with the driver's start-up rules and says so (exit 2 with the job and field if not)""",
+      List.of(Option.value("config", "FILE", "conf/jobs.local.yaml", "the job config")), List.of("WHAT"));
+
+  private ConfigCommand() {}
+
+  static int run(Args args, PrintStream out) throws IOException {
+    String what = args.positional("WHAT");
+    if (what.equals("keys")) {
+      out.print("Jobs (under jobs:):\n\n" + Keys.markdown(Keys.JOB) + "\nAt the top of the file:\n\n" + Keys.markdown(Keys.TOP));
+      return 0;
+    }
+    Path file = Path.of(args.get("config"));
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new CommandFailed(2, "cannot read " + file + ": " + e.getMessage());
+    }
+    try {
+      switch (what) {
+        case "streams" -> new TreeSet<>(ConvoyConfig.streams(file.toString(), text, System.getenv()).stream()
+            .map(s -> s.stream() + ":" + s.shards()).toList()).forEach(out::println);
+        case "sources" -> new TreeSet<>(ConvoyConfig.streams(file.toString(), text, System.getenv()).stream()
+            .map(ConvoyConfig.StreamSpec::source).toList()).forEach(out::println);
+        case "check" -> {
+          ConvoyConfig config = ConvoyConfig.parse(file.toString(), text, System.getenv());
+          out.println(file + ": valid, " + config.jobs().size() + " jobs");
+        }
+        default -> throw new dev.convoy.cli.UsageException("unknown WHAT '" + what + "': keys, streams, sources or check");
+      }
+    } catch (dev.convoy.cli.UsageException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      throw new CommandFailed(2, e.getMessage());
+    }
+    return 0;
+  }
+}
