@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The packages' dependencies point one way (docs/architecture.md draws the graph): {@code app} wires
- * everything and nothing depends on it; {@code config} maps YAML onto the domain types and only
- * {@code app} and {@code plan} (which compares configs) read it; {@code control} knows the driver only
+ * everything and nothing depends on it; {@code config} maps YAML onto the domain types (and compares
+ * two configs into a {@code plan.Plan}) and only {@code app} reads it; {@code control} knows the driver only
  * through its {@code Jobs} interface; the stages never reach the warehouse.
  */
 class ArchitectureTest {
@@ -32,8 +32,8 @@ class ArchitectureTest {
   }
 
   @Test
-  void nothingButTheApplicationAndThePlannerReadsTheConfig() {
-    noClasses().that().resideOutsideOfPackages("dev.convoy.config..", "dev.convoy.app..", "dev.convoy.plan..")
+  void nothingButTheApplicationReadsTheConfig() {
+    noClasses().that().resideOutsideOfPackages("dev.convoy.config..", "dev.convoy.app..")
         .should().dependOnClassesThat().resideInAPackage("dev.convoy.config..").check(CONVOY);
   }
 

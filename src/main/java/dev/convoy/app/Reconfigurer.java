@@ -7,7 +7,7 @@ import dev.convoy.config.JobConfig;
 import dev.convoy.job.Job;
 import dev.convoy.job.JobCounters;
 import dev.convoy.plan.Plan;
-import dev.convoy.plan.Planner;
+import dev.convoy.config.Planner;
 import dev.convoy.sink.RedshiftWarehouse;
 import dev.convoy.sink.Warehouse;
 import dev.convoy.source.SourceSelection;

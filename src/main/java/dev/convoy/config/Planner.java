@@ -1,11 +1,10 @@
-package dev.convoy.plan;
+package dev.convoy.config;
 
-import dev.convoy.config.ConvoyConfig;
-import dev.convoy.time.Durations;
-import dev.convoy.config.JobConfig;
+import dev.convoy.plan.Plan;
 import dev.convoy.plan.Plan.Action;
 import dev.convoy.plan.Plan.JobPlan;
 import dev.convoy.plan.Plan.Refusal;
+import dev.convoy.time.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

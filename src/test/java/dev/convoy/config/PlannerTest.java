@@ -1,8 +1,8 @@
-package dev.convoy.plan;
+package dev.convoy.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.convoy.config.ConvoyConfig;
+import dev.convoy.plan.Plan;
 import dev.convoy.plan.Plan.Action;
 import dev.convoy.plan.Plan.JobPlan;
 import dev.convoy.plan.Plan.Refusal;
