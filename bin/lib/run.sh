@@ -9,8 +9,9 @@ convoy_build_if_stale() {
     return 0
   fi
   echo "convoy: building (sources changed)" >&2
-  (cd "$CONVOY_ROOT" && convoy_mvn -q -DskipTests compile dependency:build-classpath \
-     -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=compile >&2) \
+  # Maven's console library prints colour resets even in batch mode; they only clutter the output.
+  (set -o pipefail; cd "$CONVOY_ROOT" && convoy_mvn -q -DskipTests compile dependency:build-classpath \
+     -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=compile 2>&1 | sed -u $'s/\e\\[0m//g' >&2) \
     || { echo "convoy: the build failed; run 'make build' to see why" >&2; return 1; }
   touch "$stamp"
 }
