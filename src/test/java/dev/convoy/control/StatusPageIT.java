@@ -124,6 +124,8 @@ class StatusPageIT {
         for (EventType t : streams.keySet()) {
           assertThat(Integer.parseInt(row(name(t)).findElement(By.cssSelector("svg.spark.duration")).getDomAttribute("data-points")))
               .isPositive();
+          assertThat(row(name(t)).findElement(By.cssSelector("td.duration span.value")).getText()).as("the last batch's ms").matches("[1-9][0-9]*");
+          assertThat(row(name(t)).findElement(By.cssSelector("td.lag span.value")).getText()).matches("[0-9]+");
         }
       });
 

@@ -454,7 +454,7 @@ class DriverIT {
   }
 
   private Process driverJvm(Path config, Path log) throws Exception {
-    var command = dev.convoy.testing.ChildJvm.command(RunCommand.class, "1g", "--config", config.toString());
+    var command = dev.convoy.testing.ChildJvm.command(dev.convoy.app.Main.class, "1g", "run", "--config", config.toString());
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().putAll(env());
     Process p = pb.start();

@@ -74,8 +74,15 @@ function newRow(name) {
     actions: cell(tr, "actions"),
   };
   cells.name.textContent = name;
+  // Each sparkline has the current value beside it: the line shows the trend, the number the now.
+  cells.durationValue = document.createElement("span");
+  cells.durationValue.className = "value";
+  cells.duration.appendChild(cells.durationValue);
   cells.durationLine = sparkline("duration");
   cells.duration.appendChild(cells.durationLine);
+  cells.lagValue = document.createElement("span");
+  cells.lagValue.className = "value";
+  cells.lag.appendChild(cells.lagValue);
   cells.lagLine = sparkline("lag");
   cells.lag.appendChild(cells.lagLine);
   for (const action of ["stop", "start", "restart"]) {
@@ -108,6 +115,8 @@ function render(jobs, history) {
     c.dead.textContent = String(j.deadLetters);
     c.restarts.textContent = String(j.restarts);
     c.error.textContent = j.waitingFor ? "waiting since " + j.waitingSince + ": " + j.waitingFor : (j.lastError || "");
+    c.durationValue.textContent = String(j.batchDurationMs);
+    c.lagValue.textContent = String(j.sourceLagMs);
     const points = history[j.name] || [];
     drawSparkline(c.durationLine, points, 1, "ms");
     drawSparkline(c.lagLine, points, 2, "ms");
