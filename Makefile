@@ -4,7 +4,7 @@ SHELL := /bin/bash
 CONVOY := bin/convoy
 
 .DEFAULT_GOAL := help
-.PHONY: help build test test-shell test-java demo browser screenshots stack-up stack-down clean bench-decode bench-sink bench-source bench-scale bench-fairshare bench-distinct
+.PHONY: help build test test-shell test-java demo browser screenshots stack-up stack-down clean bench-decode bench-sink bench-source bench-scale bench-fairshare bench-distinct bench-pipeline
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -46,6 +46,9 @@ bench-distinct: ## state memory per bucket, exact vs approximate distinct subscr
 
 bench-scale: stack-up ## 1/10/50/100 jobs in one driver vs 10 one-job drivers: memory, threads, triggers (docs/benchmarks.md)
 	eval "$$($(CONVOY) stack env)" && $(CONVOY) bench --main dev.convoy.bench.ScaleBenchmark
+
+bench-pipeline: stack-up ## one job with data in hand: events/s through decode, buckets and the sink, 3 profiles (docs/benchmarks.md)
+	eval "$$($(CONVOY) stack env)" && $(CONVOY) bench --main dev.convoy.bench.PipelineBenchmark
 
 bench-fairshare: ## 20 overloaded jobs before/after the batch gate: batches, longest wait, share per job (docs/benchmarks.md)
 	$(CONVOY) bench --main dev.convoy.bench.FairShareBenchmark
