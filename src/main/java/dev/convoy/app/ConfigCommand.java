@@ -4,6 +4,7 @@ import dev.convoy.cli.Args;
 import dev.convoy.cli.Command;
 import dev.convoy.cli.CommandFailed;
 import dev.convoy.cli.Option;
+import dev.convoy.cli.UsageException;
 import dev.convoy.config.ConvoyConfig;
 import dev.convoy.config.Keys;
 import java.io.IOException;
@@ -34,6 +35,9 @@ final class ConfigCommand {
       out.print("Jobs (under jobs:):\n\n" + Keys.markdown(Keys.JOB) + "\nAt the top of the file:\n\n" + Keys.markdown(Keys.TOP));
       return 0;
     }
+    if (!List.of("streams", "sources", "check").contains(what)) {
+      throw new UsageException("unknown WHAT '" + what + "': keys, streams, sources or check");
+    }
     Path file = Path.of(args.get("config"));
     String text;
     try {
@@ -42,20 +46,13 @@ final class ConfigCommand {
       throw new CommandFailed(2, "cannot read " + file + ": " + e.getMessage());
     }
     try {
-      switch (what) {
-        case "streams" -> new TreeSet<>(ConvoyConfig.streams(file.toString(), text, System.getenv()).stream()
-            .map(s -> s.stream() + ":" + s.shards()).toList()).forEach(out::println);
-        case "sources" -> new TreeSet<>(ConvoyConfig.streams(file.toString(), text, System.getenv()).stream()
-            .map(ConvoyConfig.StreamSpec::source).toList()).forEach(out::println);
-        case "check" -> {
-          ConvoyConfig config = ConvoyConfig.parse(file.toString(), text, System.getenv());
-          out.println(file + ": valid, " + config.jobs().size() + " jobs");
-        }
-        default -> throw new dev.convoy.cli.UsageException("unknown WHAT '" + what + "': keys, streams, sources or check");
+      if (what.equals("check")) {
+        out.println(file + ": valid, " + ConvoyConfig.parse(file.toString(), text, System.getenv()).jobs().size() + " jobs");
+      } else {
+        new TreeSet<>(ConvoyConfig.streams(file.toString(), text, System.getenv()).stream()
+            .map(s -> what.equals("streams") ? s.stream() + ":" + s.shards() : s.source()).toList()).forEach(out::println);
       }
-    } catch (dev.convoy.cli.UsageException e) {
-      throw e;
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException e) { // ConfigException: names the job and the field
       throw new CommandFailed(2, e.getMessage());
     }
     return 0;

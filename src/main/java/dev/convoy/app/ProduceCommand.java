@@ -59,9 +59,7 @@ final class ProduceCommand {
     ProducePlan plan;
     try {
       plan = plan(options);
-    } catch (UsageException e) {
-      throw e;
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException e) { // a bad value is a usage error: exit 2, with the option named
       throw new UsageException(e.getMessage());
     }
     KinesisEndpoint endpoint = KinesisEndpoint.of(options.get("region") != null ? options.get("region") : env.getOrDefault("AWS_REGION", "us-east-1"),

@@ -77,12 +77,8 @@ public record ConvoyConfig(int maxConcurrentJobs, int maxConcurrentBatches, Map<
    * {@code sources}): they need no warehouse or endpoint, so {@code ${VARIABLE}}s elsewhere in the
    * file may be unset.
    */
-  @SuppressWarnings("unchecked")
   public static List<StreamSpec> streams(String origin, String yamlText, Map<String, String> env) {
-    Object root = new Yaml(new SafeConstructor(new LoaderOptions())).load(yamlText);
-    if (!(root instanceof Map)) throw new ConfigException(origin + ": expected a mapping with 'jobs:' at the top");
-    ConfigTree top = new ConfigTree("", (Map<String, Object>) root, env);
-    return top.list("jobs", i -> "job #" + (i + 1)).stream().map(t -> new StreamSpec(t.string(leaf(Keys.NAME), null),
+    return top(origin, yamlText, env).list("jobs", i -> "job #" + (i + 1)).stream().map(t -> new StreamSpec(t.string(leaf(Keys.NAME), null),
         t.requiredString(leaf(Keys.STREAM)), t.integer(Keys.SHARDS, 1, 10_000), t.string(Keys.SOURCE))).toList();
   }
 
@@ -96,8 +92,9 @@ public record ConvoyConfig(int maxConcurrentJobs, int maxConcurrentBatches, Map<
     return parse(file.toString(), text, env);
   }
 
+  /** The file's top mapping, or an error saying why it is not one. */
   @SuppressWarnings("unchecked")
-  public static ConvoyConfig parse(String origin, String yamlText, Map<String, String> env) {
+  private static ConfigTree top(String origin, String yamlText, Map<String, String> env) {
     Object root;
     try {
       root = new Yaml(new SafeConstructor(new LoaderOptions())).load(yamlText);
@@ -105,7 +102,11 @@ public record ConvoyConfig(int maxConcurrentJobs, int maxConcurrentBatches, Map<
       throw new ConfigException(origin + " is not valid YAML: " + e.getMessage());
     }
     if (!(root instanceof Map)) throw new ConfigException(origin + ": expected a mapping with 'jobs:' at the top");
-    ConfigTree top = new ConfigTree("", (Map<String, Object>) root, env);
+    return new ConfigTree("", (Map<String, Object>) root, env);
+  }
+
+  public static ConvoyConfig parse(String origin, String yamlText, Map<String, String> env) {
+    ConfigTree top = top(origin, yamlText, env);
 
     Map<String, String> kinesis = top.stringMap(leaf(Keys.KINESIS));
     String checkpointRoot = top.string(Keys.CHECKPOINT_ROOT);

@@ -56,42 +56,35 @@ public final class Planner {
   }
 
   private static JobPlan added(JobConfig w, ConvoyConfig running, List<Refusal> refusals) {
-    refuseBorrowed(running, w, refusals);
-    String note = "starts (PENDING until a slot is free)";
-    JobConfig owner = owner(running, w);
-    if (owner != null) note = "takes over job '" + owner.name() + "''s checkpoint and table, and starts";
+    JobConfig owner = takenOver(running, w, refusals);
+    String note = owner == null ? "starts (PENDING until a slot is free)"
+        : "takes over job '" + owner.name() + "''s checkpoint and table, and starts";
     return new JobPlan(w.name(), Action.ADD, List.of(), note);
   }
 
   /**
    * The running job whose checkpoint and table {@code w} takes over (a rename), or null. A job that
-   * takes only one of them is refused: a fresh checkpoint into a used table would skip the batches its
-   * ledger lists and overwrite complete buckets with partial ones; a used checkpoint into another
-   * table would carry open buckets over.
+   * takes only one of them is refused here: a fresh checkpoint into a used table would skip the
+   * batches its ledger lists and overwrite complete buckets with partial ones; a used checkpoint into
+   * another table would carry open buckets over.
    */
-  private static JobConfig owner(ConvoyConfig running, JobConfig w) {
+  private static JobConfig takenOver(ConvoyConfig running, JobConfig w, List<Refusal> refusals) {
+    JobConfig owner = null;
     for (JobConfig r : running.jobs()) {
       if (r.name().equals(w.name())) continue;
       boolean table = r.table().sql().equals(w.table().sql());
       boolean checkpoint = r.checkpoint().equals(w.checkpoint());
-      if (table && checkpoint) return r;
-    }
-    return null;
-  }
-
-  private static void refuseBorrowed(ConvoyConfig running, JobConfig w, List<Refusal> refusals) {
-    for (JobConfig r : running.jobs()) {
-      if (r.name().equals(w.name())) continue;
-      boolean table = r.table().sql().equals(w.table().sql());
-      boolean checkpoint = r.checkpoint().equals(w.checkpoint());
-      if (table && !checkpoint) {
+      if (table && checkpoint) {
+        owner = r;
+      } else if (table) {
         refusals.add(new Refusal(w.name(), "table", "'" + w.table() + "' holds job '" + r.name() + "''s buckets and batch ledger; "
             + "another checkpoint writing into it would skip batches that ledger lists and overwrite complete buckets; use a new table"));
-      } else if (checkpoint && !table) {
+      } else if (checkpoint) {
         refusals.add(new Refusal(w.name(), "checkpoint", "'" + w.checkpoint() + "' is job '" + r.name() + "''s, whose open buckets "
             + "belong to table " + r.table() + "; use a new checkpoint"));
       }
     }
+    return owner;
   }
 
   private static JobPlan compared(JobConfig r, JobConfig w, ConvoyConfig running, List<Refusal> refusals) {
@@ -125,7 +118,7 @@ public final class Planner {
     if (newTable) all.add("table: " + r.table() + " -> " + w.table());
     if (newCheckpoint) all.add("checkpoint: " + r.checkpoint() + " -> " + w.checkpoint());
     if (newTable && newCheckpoint) {
-      refuseBorrowed(running, w, refusals);
+      takenOver(running, w, refusals);
       return new JobPlan(w.name(), Action.RESET, all, "restarts afresh: new checkpoint (from sourceOptions.startingPosition) "
           + "into the new table; the old checkpoint " + r.checkpoint() + " and table " + r.table() + " are kept");
     }

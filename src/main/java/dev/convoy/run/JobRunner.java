@@ -272,19 +272,18 @@ final class JobRunner {
           // The batch's Spark work (its tasks) runs in the sink's collect: wait for a fair turn first,
           // and give it back before the warehouse write, which uses no executor. A stop may interrupt
           // the wait for a turn or at the door (nothing has run yet), never the work behind the door.
-          Job.Write write;
-          try (BatchGate.Permit turn = gate.admit(job.name(), job.settings().weight())) {
-            door.enter();
-            LateEventWatermark.publish(session);
-            write = sink.collect(batch, id);
-          } catch (RuntimeException | Error e) {
-            door.leave();
-            throw e;
-          }
+          boolean entered = false;
           try {
+            Job.Write write;
+            try (BatchGate.Permit turn = gate.admit(job.name(), job.settings().weight())) {
+              door.enter();
+              entered = true;
+              LateEventWatermark.publish(session);
+              write = sink.collect(batch, id);
+            }
             write.run();
           } finally {
-            door.leave();
+            if (entered) door.leave();
           }
         })
         .start();
