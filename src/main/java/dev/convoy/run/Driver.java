@@ -91,7 +91,15 @@ public final class Driver implements Jobs, AutoCloseable {
         .set("spark.scheduler.allocation.file", pools.toString())
         .set("spark.sql.streaming.stopTimeout", "30s")
         .set("spark.sql.adaptive.enabled", "false") // streaming disables it anyway, with a warning per query
-        .set("spark.speculation", "false"); // replays must re-read the same records, never race a twin
+        .set("spark.speculation", "false") // replays must re-read the same records, never race a twin
+        // A hundred queries at a batch each every few seconds: keep the history Spark holds per query and
+        // per job small. Spark's defaults (100 progress updates per query, 1,000 jobs, stages and SQL
+        // executions) are sized for one query, and grow the heap with every job (docs/benchmarks.md).
+        .set("spark.sql.streaming.numRecentProgressUpdates", "10")
+        .set("spark.ui.retainedJobs", "200")
+        .set("spark.ui.retainedStages", "200")
+        .set("spark.ui.retainedTasks", "2000")
+        .set("spark.sql.ui.retainedExecutions", "100");
     settings.forEach(conf::set);
     if (!conf.contains("spark.master")) conf.setMaster("local[*]");
     return conf;
