@@ -130,7 +130,8 @@ public record ConvoyConfig(int maxConcurrentJobs, int maxConcurrentBatches, Map<
 
     List<ConfigTree> jobTrees = top.list("jobs", i -> "job #" + (i + 1));
     if (jobTrees.isEmpty()) throw new ConfigException(origin + ": 'jobs' lists no job");
-    List<JobConfig> jobs = jobTrees.stream().map(t -> job(t, kinesis, checkpointRoot)).toList();
+    Optional<Duration> freshness = top.has(leaf(Keys.DEFAULT_FRESHNESS)) ? Optional.of(freshness(top)) : Optional.empty();
+    List<JobConfig> jobs = jobTrees.stream().map(t -> job(t, kinesis, checkpointRoot, freshness)).toList();
     int maxConcurrent = top.integer(leaf(Keys.MAX_CONCURRENT_JOBS), jobs.size(), 1, 10_000);
     int maxBatches = top.integer(Keys.MAX_CONCURRENT_BATCHES, 0, 10_000); // 0: the executors' cores
     top.done();
@@ -147,7 +148,8 @@ public record ConvoyConfig(int maxConcurrentJobs, int maxConcurrentBatches, Map<
     return new ConvoyConfig(maxConcurrent, maxBatches, spark, redshift, warehouse, control, jobs);
   }
 
-  private static JobConfig job(ConfigTree item, Map<String, String> kinesisDefaults, String checkpointRoot) {
+  private static JobConfig job(ConfigTree item, Map<String, String> kinesisDefaults, String checkpointRoot,
+                               Optional<Duration> defaultFreshness) {
     String name = item.requiredString(leaf(Keys.NAME));
     if (!JOB_NAME.matcher(name).matches()) {
       throw new ConfigException(item.field("name") + ": '" + name + "' is not a job name: lower-case letters, digits and '-', starting with a letter");
@@ -182,7 +184,7 @@ public record ConvoyConfig(int maxConcurrentJobs, int maxConcurrentBatches, Map<
     } catch (IllegalArgumentException e) {
       throw new ConfigException(t.field("table") + ": " + e.getMessage());
     }
-    var trigger = t.duration(Keys.TRIGGER);
+    Duration trigger = trigger(t, defaultFreshness);
     String checkpoint = t.string(leaf(Keys.CHECKPOINT), checkpointRoot + "/" + name);
     int weight = t.integer(Keys.WEIGHT, 1, 1000);
     int shuffle = t.integer(Keys.SHUFFLE_PARTITIONS, 1, 10_000);
@@ -197,6 +199,26 @@ public record ConvoyConfig(int maxConcurrentJobs, int maxConcurrentBatches, Map<
     restart.done();
     t.done();
     return new JobConfig(name, code, stream, type, protocol, source, options, aggregation, table, trigger, checkpoint, weight, shuffle, policy);
+  }
+
+  /**
+   * A job's trigger: its own, or half of its freshness target. On a driver that keeps its triggers a
+   * batch ends before the next trigger, so an event waits at most one trigger to be read and one to be written.
+   */
+  private static Duration trigger(ConfigTree t, Optional<Duration> defaultFreshness) {
+    if (t.has("trigger") && t.has("freshness")) {
+      throw new ConfigException(t.field("freshness") + ": give 'trigger' or 'freshness', not both (the trigger is half the freshness)");
+    }
+    Optional<Duration> freshness = t.has("freshness") ? Optional.of(freshness(t)) : t.has("trigger") ? Optional.empty() : defaultFreshness;
+    return freshness.map(f -> f.dividedBy(2)).orElseGet(() -> t.duration(Keys.TRIGGER));
+  }
+
+  private static Duration freshness(ConfigTree t) {
+    Duration f = t.duration("freshness", null);
+    if (f.compareTo(Duration.ofSeconds(2)) < 0) {
+      throw new ConfigException(t.field("freshness") + ": must be at least 2s; the trigger is half of it");
+    }
+    return f;
   }
 
   private static Aggregation aggregation(ConfigTree agg) {

@@ -31,6 +31,9 @@ public final class Keys {
   public static final Key TABLE = new Key("table", "table name", null,
       "`table` or `schema.table`, at most 107 characters, not a Redshift reserved word; its ledger and dead letters live beside it");
   public static final Key TRIGGER = new Key("trigger", "duration", "10s", "micro-batch interval");
+  public static final Key FRESHNESS = new Key("freshness", "duration", "<none>",
+      "instead of `trigger`: how old the newest data in the table may get; the trigger becomes half of it, since a batch that "
+          + "keeps its trigger ends before the next (docs/benchmarks.md: how many jobs a driver holds at which freshness)");
   public static final Key CHECKPOINT = new Key("checkpoint", "path", "<`<checkpointRoot>/<name>`>", "the job's own checkpoint");
   public static final Key WEIGHT = new Key("weight", "1 to 1000", "1",
       "its share of batch turns under load and its FAIR pool's weight: 2 gets twice the turns of 1");
@@ -45,6 +48,8 @@ public final class Keys {
   public static final Key MAX_CONCURRENT_BATCHES = new Key("maxConcurrentBatches", "integer", "0",
       "batches using the executors at once, taking turns fairly by weight; 0: the executors' cores when the driver starts "
           + "(on EMR with dynamic allocation, set the cluster's executor cores)");
+  public static final Key DEFAULT_FRESHNESS = new Key("freshness", "duration", "<none>",
+      "the `freshness` of every job that sets neither `trigger` nor `freshness`; fewer batches per job, more jobs per driver");
   public static final Key CHECKPOINT_ROOT = new Key("checkpointRoot", "path", "/tmp/convoy-checkpoints", "where jobs' checkpoints go by default");
   public static final Key KINESIS = new Key("kinesis", "mapping", "<none>", "default source options of every job");
   public static final Key REDSHIFT_URL = new Key("redshift.url", "jdbc:redshift: URL", null, "the warehouse; TLS unless the URL says `ssl=false`");
@@ -67,9 +72,9 @@ public final class Keys {
       "the control address, token and the config applied live");
 
   public static final List<Key> JOB = List.of(NAME, CODE, STREAM, SHARDS, EVENT_TYPE, WIRE_PROTOCOL, SOURCE, SOURCE_OPTIONS, AGGREGATION, WINDOW,
-      WATERMARK, DIMENSIONS, METRICS, TABLE, TRIGGER, CHECKPOINT, WEIGHT, SHUFFLE_PARTITIONS, MAX_RESTARTS, BACKOFF, MAX_BACKOFF);
+      WATERMARK, DIMENSIONS, METRICS, TABLE, TRIGGER, FRESHNESS, CHECKPOINT, WEIGHT, SHUFFLE_PARTITIONS, MAX_RESTARTS, BACKOFF, MAX_BACKOFF);
 
-  public static final List<Key> TOP = List.of(MAX_CONCURRENT_JOBS, MAX_CONCURRENT_BATCHES, CHECKPOINT_ROOT, KINESIS, REDSHIFT_URL,
+  public static final List<Key> TOP = List.of(MAX_CONCURRENT_JOBS, MAX_CONCURRENT_BATCHES, DEFAULT_FRESHNESS, CHECKPOINT_ROOT, KINESIS, REDSHIFT_URL,
       REDSHIFT_CREDENTIALS, USER_VARIABLE, PASSWORD_VARIABLE, MAX_CONNECTIONS, OUTAGE_LIMIT, LEDGER_RETENTION, SPARK, CONTROL_HOST,
       CONTROL_PORT, TOKEN_VARIABLE, STATE_DIR);
 

@@ -110,6 +110,30 @@ class ConvoyConfigTest {
         .hasMessageContaining("redshift field 'url': environment variable CONVOY_REDSHIFT_URL is not set");
   }
 
+  @Test
+  void aFreshnessTargetSetsTheTriggerToHalfOfIt() {
+    assertThat(parse(job("a", "freshness: 1m")).jobs().getFirst().trigger()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(parse(job("a", "")).jobs().getFirst().trigger()).isEqualTo(Duration.ofSeconds(10)); // the declared default trigger
+
+    // The top-level freshness is every job's that sets neither; a job's own trigger or freshness wins.
+    ConvoyConfig config = parse("freshness: 2m\njobs:\n"
+        + "  - { name: a, stream: s, eventType: sent, table: t_a }\n"
+        + "  - { name: b, stream: s, eventType: sent, table: t_b, trigger: 5s }\n"
+        + "  - { name: c, stream: s, eventType: sent, table: t_c, freshness: 20s }\n");
+    assertThat(config.jobs()).extracting(JobConfig::trigger)
+        .containsExactly(Duration.ofMinutes(1), Duration.ofSeconds(5), Duration.ofSeconds(10));
+  }
+
+  @Test
+  void aFreshnessTargetAndATriggerTogetherOrTooShortAreRefusedNamingTheField() {
+    assertThatThrownBy(() -> parse(jobWithTable("a", "t_a", "trigger: 5s\n    freshness: 1m")))
+        .hasMessageContaining("job 'a' field 'freshness'").hasMessageContaining("not both");
+    assertThatThrownBy(() -> parse(job("a", "freshness: 1s"))).hasMessageContaining("job 'a' field 'freshness'")
+        .hasMessageContaining("at least 2s");
+    assertThatThrownBy(() -> parse("freshness: soon\n" + job("a", ""))).hasMessageContaining("field 'freshness'")
+        .hasMessageContaining("not a duration");
+  }
+
   private static ConvoyConfig parse(String body) {
     return ConvoyConfig.parse("test", HEAD + body, ENV);
   }
