@@ -44,8 +44,10 @@ bench-source: stack-up ## records/s of the built-in Kinesis source vs a plain Ge
 bench-distinct: ## state memory per bucket, exact vs approximate distinct subscribers, at 10k/100k/1M (docs/benchmarks.md)
 	$(CONVOY) bench --main dev.convoy.bench.DistinctStateBenchmark
 
-bench-scale: stack-up ## 1/10/50/100 jobs in one driver vs 10 one-job drivers: memory, threads, triggers (docs/benchmarks.md)
-	eval "$$($(CONVOY) stack env)" && $(CONVOY) bench --main dev.convoy.bench.ScaleBenchmark
+bench-scale: stack-up ## 10 and 100 jobs in one driver at 10 s, 100 at 60 s, vs 10 one-job drivers: on time, CPU, memory, freshness (~40 min; docs/benchmarks.md)
+	rm -f target/bench-scale.jsonl
+	eval "$$($(CONVOY) stack env)" && $(CONVOY) bench --main dev.convoy.bench.ScaleBenchmark 10,100 300 --separate 10 \
+	  && $(CONVOY) bench --main dev.convoy.bench.ScaleBenchmark 100 300 --trigger 60 --separate 0
 
 bench-pipeline: stack-up ## one job with data in hand: events/s through decode, buckets and the sink, 3 profiles (docs/benchmarks.md)
 	eval "$$($(CONVOY) stack env)" && $(CONVOY) bench --main dev.convoy.bench.PipelineBenchmark

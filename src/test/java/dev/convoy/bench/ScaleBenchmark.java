@@ -2,187 +2,417 @@ package dev.convoy.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.convoy.app.RunCommand;
 import dev.convoy.config.ConvoyConfig;
 import dev.convoy.events.EventType;
 import dev.convoy.events.WireProtocol;
-import dev.convoy.control.JobStatus;
-import dev.convoy.app.RunCommand;
 import dev.convoy.testing.LocalStack;
 import dev.convoy.testing.Streams;
 import dev.convoy.tools.ProducePlan;
 import dev.convoy.tools.Producer;
-import java.awt.BasicStroke;
-import java.awt.Color;
-import java.awt.Graphics2D;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerEvent;
+import org.apache.spark.sql.streaming.StreamingQueryListener;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
- * How many jobs one driver holds on this machine: for 1, 10, 50 and 100 jobs (each its own stream,
- * a light trickle of events, a 10 s trigger) in one driver JVM — start-up time, whether every job keeps
- * its trigger, heap and RSS, threads per job, staleness — and the same 10 jobs as 10 one-job drivers.
- * Each measurement runs in a JVM of its own. Writes docs/benchmarks-scale.png. Run with
- * {@code make bench-scale}, or {@code bin/convoy bench --main dev.convoy.bench.ScaleBenchmark 1,10,50,100 60}.
+ * How many jobs one driver holds on this machine. For each job count (each job its own 1-shard stream,
+ * a light trickle of 5 events every 5 s, a 10 s trigger), one driver JVM measures over a steady window:
+ * start-up (first batch of every job done), the share of each job's triggers run on time, CPU per
+ * batch, heap, RSS and threads, and freshness (event put → its bucket row visible in the stand-in).
+ * Then the same 10 jobs as 10 one-job drivers. Each measurement runs in a JVM of its own; results are
+ * added to {@code target/bench-scale.jsonl}, and the chart of every run there goes to docs/benchmarks-scale.png.
+ *
+ * <p>{@code bin/convoy bench --main dev.convoy.bench.ScaleBenchmark [sizes] [seconds] [options]}:
+ * sizes like {@code 10,50,100} ({@code 0}: only the one-job drivers); options {@code --trigger S}, {@code --separate N} (0: none), {@code --heap 3g} (each driver's -Xmx),
+ * {@code --profile} (a JFR breakdown of the window's CPU), {@code --spark key=value} and {@code --top key=value}
+ * (repeatable: a Spark setting or a top-level config key, to measure it), {@code --chart FILE.jsonl} (redraw only).
  */
 public final class ScaleBenchmark {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Duration TRIGGER = Duration.ofSeconds(10);
+
+  /** What one measuring JVM runs. */
+  private record Setup(int jobs, int seconds, int triggerSeconds, String heap, boolean profile, Map<String, String> spark,
+                       Map<String, String> top, List<String> streams, List<String> tables) {}
+
+  /** One batch as its query reported it. */
+  private record Batch(long startMs, long durationMs, long inputRows, boolean newOffsets) {
+    long endMs() {
+      return startMs + durationMs;
+    }
+  }
+
+  /** Events put into one job's stream: how many in all by then, and when the put began. */
+  private record Put(long total, long atMs) {}
+
+  /** A job's table held {@code events} in all when polled at {@code atMs}. */
+  private record Seen(long events, long atMs) {}
 
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("--child")) {
-      child(Integer.parseInt(args[1]), Integer.parseInt(args[2]), args[3]);
+      child(JSON.readValue(args[1], Setup.class), Path.of(args[2]));
       return;
     }
-    if (args.length > 0 && args[0].equals("--chart")) { // --chart results.jsonl: redraw from saved results
-      List<JsonNode> saved = new ArrayList<>();
-      for (String line : Files.readAllLines(Path.of(args[1]))) if (!line.isBlank()) saved.add(JSON.readTree(line));
-      chart(saved, Path.of("docs/benchmarks-scale.png"));
-      return;
+    List<String> rest = new ArrayList<>(Arrays.asList(args));
+    String sizes = "1,10,50,100";
+    int seconds = 300;
+    int trigger = 10;
+    int separate = 10;
+    String heap = "3g";
+    boolean profile = false;
+    Map<String, String> spark = new LinkedHashMap<>();
+    Map<String, String> top = new LinkedHashMap<>();
+    List<String> positional = new ArrayList<>();
+    for (int i = 0; i < rest.size(); i++) {
+      switch (rest.get(i)) {
+        case "--chart" -> {
+          chart(read(Path.of(rest.get(++i))), Path.of("docs/benchmarks-scale.png"));
+          return;
+        }
+        case "--trigger" -> trigger = Integer.parseInt(rest.get(++i));
+        case "--separate" -> separate = Integer.parseInt(rest.get(++i));
+        case "--heap" -> heap = rest.get(++i);
+        case "--profile" -> profile = true;
+        case "--top" -> {
+          String[] kv = rest.get(++i).split("=", 2);
+          top.put(kv[0], kv[1]);
+        }
+        case "--spark" -> {
+          String[] kv = rest.get(++i).split("=", 2);
+          spark.put(kv[0], kv[1]);
+        }
+        default -> positional.add(rest.get(i));
+      }
     }
-    // Arguments (bin/convoy bench passes them): [sizes, e.g. 1,10,50,100] [seconds per measurement]
-    String sizes = args.length > 0 ? args[0] : System.getProperty("sizes", "1,10,50,100");
-    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : Integer.getInteger("seconds", 60);
+    if (!positional.isEmpty()) sizes = positional.get(0);
+    if (positional.size() > 1) seconds = Integer.parseInt(positional.get(1));
+    Path results = Path.of("target/bench-scale.jsonl");
+    Files.createDirectories(results.getParent());
     List<JsonNode> one = new ArrayList<>();
     for (String n : sizes.split(",")) {
-      System.out.printf("one driver, %s jobs: measuring for %d s after start-up…%n", n, seconds);
-      one.add(runChildren(1, Integer.parseInt(n.strip()), seconds).getFirst());
-      System.out.println("  " + one.getLast());
+      if (n.strip().equals("0")) continue; // 0: only the one-job drivers
+      Setup setup = new Setup(Integer.parseInt(n.strip()), seconds, trigger, heap, profile, spark, top, List.of(), List.of());
+      System.out.printf("one driver, %d jobs, trigger %d s: start-up, then %d s measured…%n", setup.jobs(), trigger, seconds);
+      JsonNode r = runChildren(1, setup).getFirst();
+      one.add(r);
+      Files.writeString(results, JSON.writeValueAsString(r) + "\n", java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
+      System.out.println("  " + r);
     }
-    System.out.printf("10 one-job drivers side by side: measuring for %d s…%n", seconds);
-    List<JsonNode> separate = runChildren(10, 1, seconds);
-    long separateRss = separate.stream().mapToLong(j -> j.path("rssMB").asLong()).sum();
-    long separateHeap = separate.stream().mapToLong(j -> j.path("heapMB").asLong()).sum();
-    JsonNode ten = one.stream().filter(j -> j.path("jobs").asInt() == 10).findFirst().orElse(null);
-
-    System.out.printf("%n%5s %10s %10s %8s %8s %12s %14s %14s%n", "jobs", "start (s)", "on-time", "heap MB", "RSS MB",
-        "threads/job", "staleness (s)", "source lag ms");
-    for (JsonNode j : one) {
-      System.out.printf("%5d %10.1f %9.0f%% %8d %8d %12.1f %14.1f %14d%n", j.path("jobs").asInt(), j.path("startupSec").asDouble(),
-          100 * j.path("onTimeShare").asDouble(), j.path("heapMB").asLong(), j.path("rssMB").asLong(), j.path("threadsPerJob").asDouble(),
-          j.path("maxStalenessSec").asDouble(), j.path("maxSourceLagMs").asLong());
+    table(one);
+    if (separate > 0) {
+      System.out.printf("%d one-job drivers side by side: %d s measured…%n", separate, seconds);
+      List<JsonNode> apart = runChildren(separate, new Setup(1, seconds, trigger, heap, false, spark, top, List.of(), List.of()));
+      System.out.printf("%d one-job drivers: RSS %d MB, heap %d MB, live heap %d MB, threads %d, CPU %.2f cores in all; on time %s%n",
+          separate, apart.stream().mapToLong(j -> j.path("rssMB").asLong()).sum(), apart.stream().mapToLong(j -> j.path("heapMB").asLong()).sum(),
+          apart.stream().mapToLong(j -> j.path("liveHeapMB").asLong()).sum(), apart.stream().mapToLong(j -> j.path("threads").asLong()).sum(),
+          apart.stream().mapToDouble(j -> j.path("cpuCores").asDouble()).sum(), apart.stream().map(j -> j.path("onTimeShare").asText()).toList());
     }
-    System.out.printf("10 separate one-job drivers: RSS %d MB, heap %d MB in total", separateRss, separateHeap);
-    if (ten != null) System.out.printf(" — one driver with 10 jobs uses %.1f× less RSS%n", (double) separateRss / ten.path("rssMB").asLong());
-    chart(one, Path.of("docs/benchmarks-scale.png"));
-    System.out.println("chart: docs/benchmarks-scale.png");
+    chart(read(results), Path.of("docs/benchmarks-scale.png"));
+    System.out.println("chart: docs/benchmarks-scale.png, from every run in " + results);
   }
 
-  /** Starts {@code drivers} JVMs of {@code jobs} jobs each, side by side, and collects their results. */
-  private static List<JsonNode> runChildren(int drivers, int jobs, int seconds) throws Exception {
-    List<Process> processes = new ArrayList<>();
-    List<Path> outputs = new ArrayList<>();
-    for (int d = 0; d < drivers; d++) {
-      Path out = Files.createTempFile("convoy-scale", ".json");
-      List<String> command = dev.convoy.testing.ChildJvm.command(ScaleBenchmark.class, "4g",
-          "--child", Integer.toString(jobs), Integer.toString(seconds), out.toString());
-      processes.add(new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(Files.createTempFile("convoy-scale", ".log").toFile()).start());
-      outputs.add(out);
-    }
-    List<JsonNode> results = new ArrayList<>();
-    for (int d = 0; d < drivers; d++) {
-      if (processes.get(d).waitFor() != 0) throw new IllegalStateException("a measuring JVM failed; its log is in /tmp/convoy-scale*.log");
-      results.add(JSON.readTree(Files.readString(outputs.get(d))));
-    }
-    return results;
+  private static List<JsonNode> read(Path file) throws Exception {
+    List<JsonNode> saved = new ArrayList<>();
+    for (String line : Files.readAllLines(file)) if (!line.isBlank()) saved.add(JSON.readTree(line));
+    return saved;
   }
 
-  private static void child(int jobs, int seconds, String output) throws Exception {
+  private static void table(List<JsonNode> runs) {
+    System.out.printf("%n%5s %9s %8s %8s %8s %8s %8s %9s %9s %9s %9s%n", "jobs", "start s", "on time", "worst", "CPU/batch", "heap MB",
+        "RSS MB", "threads", "fresh p50", "fresh p95", "fresh max");
+    for (JsonNode j : runs) {
+      System.out.printf("%5d %9.1f %7.1f%% %7.1f%% %7d ms %8d %8d %9d %8.1f s %8.1f s %8.1f s%n", j.path("jobs").asInt(),
+          j.path("startupSec").asDouble(), 100 * j.path("onTimeShare").asDouble(), 100 * j.path("worstJobOnTime").asDouble(),
+          j.path("cpuMsPerBatch").asLong(), j.path("heapMB").asLong(), j.path("rssMB").asLong(), j.path("threads").asInt(),
+          j.path("freshP50Ms").asLong() / 1e3, j.path("freshP95Ms").asLong() / 1e3, j.path("freshMaxMs").asLong() / 1e3);
+    }
+  }
+
+  /**
+   * Starts {@code drivers} JVMs side by side, each running {@code setup.jobs()} jobs on streams of their own.
+   * This JVM is the load: it creates the streams, trickles events into them and polls the jobs' tables
+   * for freshness, so the drivers' CPU is their own.
+   */
+  private static List<JsonNode> runChildren(int drivers, Setup setup) throws Exception {
     LocalStack stack = LocalStack.fromEnvironment();
     String run = "s" + Long.toString(System.nanoTime() % 1_000_000_000L, 36);
-    Path work = Files.createTempDirectory("convoy-scale");
-    Map<String, String> env = new HashMap<>(System.getenv());
-    List<String> streams = new ArrayList<>();
+    List<List<String>> streams = new ArrayList<>();
+    List<List<String>> tables = new ArrayList<>();
+    List<String> allStreams = new ArrayList<>();
+    List<String> allTables = new ArrayList<>();
     try (KinesisClient kinesis = stack.kinesis()) {
-      StringBuilder yaml = new StringBuilder("""
-          checkpointRoot: %s
-          kinesis: { region: us-east-1, endpointUrl: "${CONVOY_KINESIS_ENDPOINT}", startingPosition: TRIM_HORIZON }
-          redshift: { url: "${CONVOY_REDSHIFT_URL}" }
-          spark: { spark.master: "local[2]", spark.ui.enabled: "false", spark.sql.session.timeZone: UTC }
-          control: { port: 0, stateDir: %s }
-          jobs:
-          """.formatted(work.resolve("cp"), work.resolve("state")));
-      for (int i = 0; i < jobs; i++) {
-        String stream = "scale-" + run + "-" + i;
-        createWhenAllowed(kinesis, stream);
-        streams.add(stream);
-        // Kinesis (and kinesis-local) allow five streams in CREATING at a time.
-        if (streams.size() % 5 == 0) streams.subList(streams.size() - 5, streams.size()).forEach(s -> Streams.awaitActive(kinesis, s));
-        yaml.append("""
-              - name: job-%d
-                stream: %s
-                eventType: sent
-                source: builtin
-                table: scale_%s_%d
-                trigger: %ds
-                shufflePartitions: 1
-            """.formatted(i, stream, run, i, TRIGGER.toSeconds()));
-      }
-      for (String s : streams) Streams.awaitActive(kinesis, s);
-      Thread trickle = Thread.ofVirtual().start(() -> trickle(stack, streams));
-      long t0 = System.nanoTime();
-      try (RunCommand.Running driver = RunCommand.start(ConvoyConfig.parse("scale", yaml.toString(), env), env)) {
-        while (driver.driver().status().stream().anyMatch(s -> s.lastBatchId() < 0)) Thread.sleep(200);
-        double startup = (System.nanoTime() - t0) / 1e9;
-        Map<String, Long> firstBatch = new LinkedHashMap<>();
-        driver.driver().status().forEach(s -> firstBatch.put(s.name(), s.lastBatchId()));
-        long heap = 0;
-        long rss = 0;
-        int threads = 0;
-        long lag = 0;
-        double staleness = 0;
-        long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-        while (System.nanoTime() < end) {
-          Thread.sleep(2_000); // sampling cadence of the measurement
-          heap = Math.max(heap, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20);
-          rss = Math.max(rss, rssMb());
-          threads = Math.max(threads, ManagementFactory.getThreadMXBean().getThreadCount());
-          for (JobStatus s : driver.driver().status()) {
-            lag = Math.max(lag, s.sourceLagMs());
-            if (s.lastBatchTime() != null) {
-              staleness = Math.max(staleness, Duration.between(Instant.parse(s.lastBatchTime()), Instant.now()).toMillis() / 1e3);
-            }
-          }
+      for (int d = 0; d < drivers; d++) {
+        streams.add(new ArrayList<>());
+        tables.add(new ArrayList<>());
+        for (int i = 0; i < setup.jobs(); i++) {
+          String name = run + "_" + d + "_" + i;
+          createWhenAllowed(kinesis, "scale-" + name);
+          streams.getLast().add("scale-" + name);
+          tables.getLast().add("scale_" + name);
+          allStreams.add("scale-" + name);
+          allTables.add("scale_" + name);
+          // Kinesis (and kinesis-local) allow five streams in CREATING at a time.
+          if (allStreams.size() % 5 == 0) allStreams.subList(allStreams.size() - 5, allStreams.size()).forEach(s -> Streams.awaitActive(kinesis, s));
         }
-        // A job keeps its trigger when it ran (almost) every trigger of the window.
-        double expected = seconds / (double) TRIGGER.toSeconds();
-        double onTime = driver.driver().status().stream()
-            .mapToDouble(s -> Math.min(1, (s.lastBatchId() - firstBatch.get(s.name())) / (expected - 1))).min().orElse(0);
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("jobs", jobs);
-        result.put("startupSec", Math.round(startup * 10) / 10.0);
-        result.put("onTimeShare", Math.round(onTime * 100) / 100.0);
-        result.put("heapMB", heap);
-        result.put("rssMB", rss);
-        result.put("threads", threads);
-        result.put("threadsPerJob", Math.round(10.0 * threads / jobs) / 10.0);
-        result.put("maxStalenessSec", Math.round(staleness * 10) / 10.0);
-        result.put("maxSourceLagMs", lag);
-        Files.writeString(Path.of(output), JSON.writeValueAsString(result));
+      }
+      allStreams.forEach(s -> Streams.awaitActive(kinesis, s));
+      Map<String, List<Put>> puts = new ConcurrentHashMap<>();
+      Map<String, List<Seen>> seen = new ConcurrentHashMap<>();
+      Thread trickle = Thread.ofVirtual().start(() -> trickle(stack, allStreams, puts));
+      Thread poll = Thread.ofVirtual().start(() -> poll(stack, allTables, seen));
+      try {
+        List<Process> processes = new ArrayList<>();
+        List<Path> outputs = new ArrayList<>();
+        List<Path> logs = new ArrayList<>();
+        for (int d = 0; d < drivers; d++) {
+          Path out = Files.createTempFile("convoy-scale", ".json");
+          Path log = Files.createTempFile("convoy-scale", ".log");
+          Setup one = new Setup(setup.jobs(), setup.seconds(), setup.triggerSeconds(), setup.heap(), setup.profile(), setup.spark(), setup.top(), streams.get(d),
+              tables.get(d));
+          List<String> command = dev.convoy.testing.ChildJvm.command(ScaleBenchmark.class, setup.heap(), "--child", JSON.writeValueAsString(one),
+              out.toString());
+          ProcessBuilder child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+          // Spark's stacks are deep: JFR's default of 64 frames would cut off the thread each sample belongs to.
+          if (setup.profile()) child.environment().put("JAVA_TOOL_OPTIONS", "-XX:FlightRecorderOptions:stackdepth=256");
+          processes.add(child.start());
+          outputs.add(out);
+          logs.add(log);
+        }
+        List<JsonNode> results = new ArrayList<>();
+        for (int d = 0; d < drivers; d++) {
+          if (processes.get(d).waitFor() != 0) throw new IllegalStateException("a measuring JVM failed; its log: " + logs.get(d));
+          ObjectNode result = (ObjectNode) JSON.readTree(Files.readString(outputs.get(d)));
+          freshness(result, streams.get(d), tables.get(d), puts, seen);
+          results.add(result);
+        }
+        return results;
       } finally {
         trickle.interrupt();
+        poll.interrupt();
+        trickle.join();
+        poll.join();
         try (Connection c = stack.redshift(); Statement s = c.createStatement()) {
-          for (int i = 0; i < jobs; i++) s.execute("DROP TABLE IF EXISTS scale_" + run + "_" + i);
+          for (String t : allTables) s.execute("DROP TABLE IF EXISTS " + t);
         }
-        streams.forEach(s -> Streams.deleteQuietly(kinesis, s));
+        allStreams.forEach(s -> Streams.deleteQuietly(kinesis, s));
       }
     }
+  }
+
+  /**
+   * Freshness of each trickle put in the driver's window: from the put's start until its job's table
+   * first held at least the events put by then (the poll's 250 ms resolution included).
+   */
+  private static void freshness(ObjectNode result, List<String> streams, List<String> tables, Map<String, List<Put>> puts,
+                                Map<String, List<Seen>> seen) {
+    long from = result.path("windowFromMs").asLong();
+    long to = result.path("windowToMs").asLong();
+    List<Long> fresh = new ArrayList<>();
+    long unseen = 0;
+    for (int i = 0; i < streams.size(); i++) {
+      List<Seen> table = List.copyOf(seen.getOrDefault(tables.get(i), List.of()));
+      for (Put p : List.copyOf(puts.getOrDefault(streams.get(i), List.of()))) {
+        if (p.atMs() < from || p.atMs() >= to) continue;
+        Optional<Seen> first = table.stream().filter(s -> s.atMs() >= p.atMs() && s.events() >= p.total()).findFirst();
+        if (first.isPresent()) fresh.add(first.get().atMs() - p.atMs()); else unseen++;
+      }
+    }
+    fresh.sort(null);
+    result.put("freshSamples", fresh.size());
+    result.put("freshNeverSeen", unseen);
+    result.put("freshP50Ms", percentile(fresh, 0.50));
+    result.put("freshP95Ms", percentile(fresh, 0.95));
+    result.put("freshMaxMs", fresh.isEmpty() ? -1 : fresh.getLast());
+  }
+
+  /** Every 250 ms, one query for every job's event count; each change is noted with its time. */
+  private static void poll(LocalStack stack, List<String> tables, Map<String, List<Seen>> seen) {
+    String sums = String.join(" UNION ALL ", tables.stream().map(t -> "SELECT '" + t + "', COALESCE(SUM(events), 0) FROM " + t).toList());
+    Map<String, Long> last = new HashMap<>();
+    try (Connection c = stack.redshift(); Statement s = c.createStatement()) {
+      while (!Thread.currentThread().isInterrupted()) {
+        long now = System.currentTimeMillis();
+        try (ResultSet rs = s.executeQuery(sums)) {
+          while (rs.next()) {
+            long events = rs.getLong(2);
+            if (!Long.valueOf(events).equals(last.put(rs.getString(1), events))) {
+              seen.computeIfAbsent(rs.getString(1), k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(new Seen(events, now));
+            }
+          }
+        } catch (java.sql.SQLException notYet) {
+          if (!c.getAutoCommit()) c.rollback(); // a job's table is made when its driver starts; until then the query fails
+        }
+        Thread.sleep(250); // the freshness probe's resolution
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("polling the jobs' tables", e);
+    }
+  }
+
+  private static void child(Setup setup, Path output) throws Exception {
+    Path work = Files.createTempDirectory("convoy-scale");
+    Map<String, String> env = new HashMap<>(System.getenv());
+    StringBuilder spark = new StringBuilder("\"spark.master\": \"local[2]\", \"spark.ui.enabled\": \"false\", \"spark.sql.session.timeZone\": UTC");
+    setup.spark().forEach((k, v) -> spark.append(", \"").append(k).append("\": \"").append(v).append('"'));
+    StringBuilder yaml = new StringBuilder("""
+        checkpointRoot: %s
+        maxConcurrentJobs: %d
+        kinesis: { region: us-east-1, endpointUrl: "${CONVOY_KINESIS_ENDPOINT}", startingPosition: TRIM_HORIZON }
+        redshift: { url: "${CONVOY_REDSHIFT_URL}" }
+        spark: { %s }
+        control: { port: 0, stateDir: %s }
+        """.formatted(work.resolve("cp"), setup.jobs(), spark, work.resolve("state")));
+    setup.top().forEach((k, v) -> yaml.append(k).append(": ").append(v).append('\n'));
+    yaml.append("jobs:\n");
+    for (int i = 0; i < setup.jobs(); i++) {
+      yaml.append("""
+            - name: job-%d
+              stream: %s
+              eventType: sent
+              source: builtin
+              table: %s
+              trigger: %ds
+              shufflePartitions: 1
+          """.formatted(i, setup.streams().get(i), setup.tables().get(i), setup.triggerSeconds()));
+    }
+    Map<String, ConcurrentLinkedQueue<Batch>> batches = new ConcurrentHashMap<>();
+    long t0 = System.nanoTime();
+    try (RunCommand.Running driver = RunCommand.start(ConvoyConfig.parse("scale", yaml.toString(), env), env)) {
+      // Every query's progress reaches the context's listener bus, whichever session runs it.
+      driver.spark().sparkContext().addSparkListener(new SparkListener() {
+        @Override
+        public void onOtherEvent(SparkListenerEvent event) {
+          if (event instanceof StreamingQueryListener.QueryProgressEvent e && e.progress().name() != null) {
+            StreamingQueryProgress p = e.progress();
+            Long took = p.durationMs().get("triggerExecution");
+            batches.computeIfAbsent(p.name(), k -> new ConcurrentLinkedQueue<>())
+                .add(new Batch(Instant.parse(p.timestamp()).toEpochMilli(), took == null ? 0 : took, p.numInputRows(),
+                    java.util.Arrays.stream(p.sources()).anyMatch(src -> !java.util.Objects.equals(src.startOffset(), src.endOffset()))));
+          }
+        }
+      });
+      while (driver.driver().status().stream().anyMatch(s -> s.lastBatchId() < 0)) Thread.sleep(200); // polls start-up
+      double startup = (System.nanoTime() - t0) / 1e9;
+      // Steady state: the first batches compile their code; give them a few triggers to settle.
+      Thread.sleep(Math.min(60_000, 20_000 + 400L * setup.jobs()));
+      Recording recording = setup.profile() ? new Recording(Configuration.getConfiguration("profile")) : null;
+      if (recording != null) recording.start();
+      var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+      long cpu0 = os.getProcessCpuTime();
+      long from = System.currentTimeMillis();
+      long to = from + setup.seconds() * 1000L;
+      long heap = 0;
+      long rss = 0;
+      int threads = 0;
+      while (System.currentTimeMillis() < to) {
+        heap = Math.max(heap, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20);
+        rss = Math.max(rss, rssMb());
+        threads = Math.max(threads, ManagementFactory.getThreadMXBean().getThreadCount());
+        Thread.sleep(2_000); // the memory sampling cadence
+      }
+      long cpuNs = os.getProcessCpuTime() - cpu0;
+      if (recording != null) recording.stop();
+      System.gc(); // what the jobs keep, rather than what the collector has yet to reclaim
+      long liveHeap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
+      Thread.sleep(setup.triggerSeconds() * 1000L); // the window's last batches report their progress
+      ObjectNode result = JSON.createObjectNode();
+      result.put("jobs", setup.jobs());
+      result.put("triggerSec", setup.triggerSeconds());
+      result.put("seconds", setup.seconds());
+      result.set("spark", JSON.valueToTree(setup.spark()));
+      result.set("top", JSON.valueToTree(setup.top()));
+      result.put("windowFromMs", from);
+      result.put("windowToMs", to);
+      result.put("startupSec", Math.round(startup * 10) / 10.0);
+      onTime(batches, from, to, setup.triggerSeconds() * 1000L, result);
+      List<Batch> window = batches.values().stream().flatMap(q -> q.stream()).filter(b -> b.startMs() >= from && b.startMs() < to).toList();
+      long dataBatches = window.stream().filter(b -> b.inputRows() > 0).count();
+      result.put("batches", window.size());
+      result.put("dataBatches", dataBatches);
+      // Spark runs a batch without new offsets when the watermark moved and state may be evicted.
+      result.put("noDataBatches", window.stream().filter(b -> !b.newOffsets()).count());
+      result.put("cpuMsPerBatch", dataBatches == 0 ? 0 : cpuNs / 1_000_000 / dataBatches);
+      result.put("cpuCores", Math.round(100.0 * cpuNs / 1e9 / setup.seconds()) / 100.0);
+      List<Long> durations = window.stream().filter(b -> b.inputRows() > 0).map(Batch::durationMs).sorted().toList();
+      result.put("batchP50Ms", percentile(durations, 0.50));
+      result.put("batchP95Ms", percentile(durations, 0.95));
+      result.put("heapMB", heap);
+      result.put("liveHeapMB", liveHeap);
+      result.put("heapMax", Runtime.getRuntime().maxMemory() >> 20);
+      result.put("rssMB", rss);
+      result.put("threads", threads);
+      if (recording != null) {
+        Path jfr = Path.of("target", "bench-scale-" + setup.jobs() + ".jfr").toAbsolutePath();
+        recording.dump(jfr);
+        result.set("profile", JSON.valueToTree(Profile.breakdown(jfr)));
+        result.put("jfr", jfr.toString());
+      }
+      Files.writeString(output, JSON.writeValueAsString(result));
+    }
     System.exit(0);
+  }
+
+  /**
+   * A trigger is on time when a batch starts within a second of it and ends before the next one; a
+   * trigger with no batch running at all found nothing new (idle) and is left out. Spark starts a
+   * late trigger's batch when the previous one ends, so an overrun shows in the next trigger too.
+   */
+  private static void onTime(Map<String, ConcurrentLinkedQueue<Batch>> batches, long from, long to, long trigger, ObjectNode result) {
+    long onTime = 0;
+    long counted = 0;
+    long idle = 0;
+    double worst = 1;
+    for (var q : batches.values()) {
+      List<Batch> list = q.stream().sorted(java.util.Comparator.comparingLong(Batch::startMs)).toList();
+      long jobOnTime = 0;
+      long jobCounted = 0;
+      for (long slot = (from / trigger + 1) * trigger; slot + trigger <= to; slot += trigger) {
+        long s = slot;
+        boolean busy = list.stream().anyMatch(b -> b.startMs() < s + trigger && b.endMs() > s);
+        if (!busy) {
+          idle++;
+          continue;
+        }
+        jobCounted++;
+        if (list.stream().anyMatch(b -> b.startMs() >= s && b.startMs() < s + 1_000 && b.endMs() <= s + trigger)) jobOnTime++;
+      }
+      onTime += jobOnTime;
+      counted += jobCounted;
+      if (jobCounted > 0) worst = Math.min(worst, (double) jobOnTime / jobCounted);
+    }
+    result.put("onTimeShare", counted == 0 ? 0 : Math.round(1000.0 * onTime / counted) / 1000.0);
+    result.put("worstJobOnTime", Math.round(1000.0 * worst) / 1000.0);
+    result.put("idleTriggers", idle);
+  }
+
+  private static long percentile(List<Long> sorted, double p) {
+    return sorted.isEmpty() ? -1 : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
   }
 
   /** Kinesis allows five streams in CREATING per account; drivers measured side by side take turns. */
@@ -198,18 +428,24 @@ public final class ScaleBenchmark {
     }
   }
 
-  /** A light load: 5 events per stream every 5 s. */
-  private static void trickle(LocalStack stack, List<String> streams) {
+  /** A light load: 5 events per stream every 5 s; each put is noted for freshness. */
+  private static void trickle(LocalStack stack, List<String> streams, Map<String, List<Put>> puts) {
+    Map<String, Long> totals = new HashMap<>();
     try (var proxy = stack.streamProxy()) {
       while (!Thread.currentThread().isInterrupted()) {
+        long round = System.currentTimeMillis();
         for (String stream : streams) {
-          Instant to = Instant.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
+          // Event times of the last few seconds, as in production: each batch moves the watermark.
+          Instant to = Instant.now();
           ProducePlan plan = new ProducePlan(new EnumMap<>(Map.of(EventType.SENT, stream)), new EnumMap<>(Map.of(EventType.SENT, 1.0)),
-              Optional.of(5L), Optional.empty(), 0, System.nanoTime(), to.minus(Duration.ofHours(1)), to, 0, Duration.ofHours(48), 0, 50, 20, 2,
+              Optional.of(5L), Optional.empty(), 0, System.nanoTime(), to.minusSeconds(5), to, 0, Duration.ofHours(48), 0, 50, 20, 2,
               WireProtocol.COMPACT);
+          long at = System.currentTimeMillis();
           new Producer(proxy, p -> {}).run(plan);
+          long total = totals.merge(stream, 5L, Long::sum);
+          puts.computeIfAbsent(stream, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(new Put(total, at));
         }
-        Thread.sleep(5_000);
+        Thread.sleep(Math.max(0, 5_000 - (System.currentTimeMillis() - round)));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -223,59 +459,27 @@ public final class ScaleBenchmark {
     return -1;
   }
 
-  /** Memory (RSS, heap) and staleness against job count, drawn with Java2D: no charting dependency. */
-  private static void chart(List<JsonNode> points, Path file) throws Exception {
-    int w = 800;
-    int h = 450;
-    int left = 70;
-    int right = 70;
-    int top = 50;
-    int bottom = 60;
-    Canvas canvas = new Canvas(w, h, "One Convoy driver (local[2], 2 vCPU): memory and staleness vs jobs", left, 12);
-    Graphics2D g = canvas.g;
-    double maxJobs = points.stream().mapToDouble(p -> p.path("jobs").asDouble()).max().orElse(1);
-    double maxMb = points.stream().mapToDouble(p -> p.path("rssMB").asDouble()).max().orElse(1) * 1.1;
-    double maxStale = Math.max(1, points.stream().mapToDouble(p -> p.path("maxStalenessSec").asDouble()).max().orElse(1) * 1.1);
-    g.drawLine(left, h - bottom, w - right, h - bottom);
-    g.drawLine(left, top, left, h - bottom);
-    g.drawLine(w - right, top, w - right, h - bottom);
-    for (int i = 0; i <= 4; i++) {
-      int y = h - bottom - i * (h - top - bottom) / 4;
-      g.drawString(String.format("%.0f", maxMb * i / 4), 15, y + 4);
-      g.drawString(String.format("%.0f", maxStale * i / 4), w - right + 8, y + 4);
-    }
-    for (JsonNode p : points) {
-      int x = left + (int) ((w - left - right) * p.path("jobs").asDouble() / maxJobs);
-      g.drawString(p.path("jobs").asText(), x - 8, h - bottom + 18);
-    }
-    g.drawString("jobs in one driver", w / 2 - 50, h - 20);
-    g.drawString("MB", 20, top - 10);
-    g.drawString("staleness s", w - right - 10, top - 10);
-    series(g, points, "rssMB", maxMb, new Color(0x1f77b4), left, right, top, bottom, w, h, maxJobs);
-    series(g, points, "heapMB", maxMb, new Color(0x2ca02c), left, right, top, bottom, w, h, maxJobs);
-    series(g, points, "maxStalenessSec", maxStale, new Color(0xd62728), left, right, top, bottom, w, h, maxJobs);
-    g.setColor(new Color(0x1f77b4));
-    g.drawString("RSS (MB)", left + 10, top + 10);
-    g.setColor(new Color(0x2ca02c));
-    g.drawString("heap used (MB)", left + 10, top + 26);
-    g.setColor(new Color(0xd62728));
-    g.drawString("max staleness of a job's last batch (s), trigger " + TRIGGER.toSeconds() + " s", left + 10, top + 42);
-    canvas.save(file);
-  }
-
-  private static void series(Graphics2D g, List<JsonNode> points, String field, double max, Color color, int left, int right, int top,
-                             int bottom, int w, int h, double maxJobs) {
-    g.setColor(color);
-    g.setStroke(new BasicStroke(2.5f));
-    int px = -1;
-    int py = -1;
-    for (JsonNode p : points) {
-      int x = left + (int) ((w - left - right) * p.path("jobs").asDouble() / maxJobs);
-      int y = h - bottom - (int) ((h - top - bottom) * p.path(field).asDouble() / max);
-      g.fillOval(x - 4, y - 4, 8, 8);
-      if (px >= 0) g.drawLine(px, py, x, y);
-      px = x;
-      py = y;
-    }
+  /**
+   * Memory, on-time share and freshness against the number of jobs in one driver, a line per trigger.
+   * Runs that measured a setting ({@code --spark}, {@code --top}) are left out.
+   */
+  private static void chart(List<JsonNode> runs, Path file) throws Exception {
+    Map<String, List<double[]>> memory = new LinkedHashMap<>();
+    Map<String, List<double[]>> onTime = new LinkedHashMap<>();
+    Map<String, List<double[]>> fresh = new LinkedHashMap<>();
+    runs.stream().filter(r -> r.path("spark").isEmpty() && r.path("top").isEmpty())
+        .sorted(java.util.Comparator.comparingInt((JsonNode r) -> r.path("triggerSec").asInt()).thenComparingInt(r -> r.path("jobs").asInt()))
+        .forEach(r -> {
+          double jobs = r.path("jobs").asDouble();
+          String t = "trigger " + r.path("triggerSec").asInt() + " s";
+          memory.computeIfAbsent(t + ": RSS", k -> new ArrayList<>()).add(new double[] {jobs, r.path("rssMB").asDouble()});
+          memory.computeIfAbsent(t + ": live heap", k -> new ArrayList<>()).add(new double[] {jobs, r.path("liveHeapMB").asDouble()});
+          onTime.computeIfAbsent(t + ": triggers on time", k -> new ArrayList<>()).add(new double[] {jobs, 100 * r.path("onTimeShare").asDouble()});
+          fresh.computeIfAbsent(t + ": freshness p95", k -> new ArrayList<>()).add(new double[] {jobs, r.path("freshP95Ms").asDouble() / 1e3});
+          fresh.computeIfAbsent(t + ": freshness max", k -> new ArrayList<>()).add(new double[] {jobs, r.path("freshMaxMs").asDouble() / 1e3});
+        });
+    Charts.panels("One Convoy driver on 2 vCPU (local[2]), light load", "jobs in one driver",
+        List.of(new Charts.Panel("memory (MB)", memory), new Charts.Panel("triggers on time (%)", onTime),
+            new Charts.Panel("freshness (s)", fresh)), file, 900, 850);
   }
 }
