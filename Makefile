@@ -48,6 +48,7 @@ bench-scale: stack-up ## 10 and 100 jobs in one driver at 10 s, 100 at 60 s, vs 
 	rm -f target/bench-scale.jsonl
 	eval "$$($(CONVOY) stack env)" && $(CONVOY) bench --main dev.convoy.bench.ScaleBenchmark 10,100 300 --separate 10 \
 	  && $(CONVOY) bench --main dev.convoy.bench.ScaleBenchmark 100 300 --trigger 60 --separate 0
+	cp target/bench-scale.jsonl docs/benchmarks-scale.jsonl
 
 bench-pipeline: stack-up ## one job with data in hand: events/s through decode, buckets and the sink, 3 profiles (docs/benchmarks.md)
 	eval "$$($(CONVOY) stack env)" && $(CONVOY) bench --main dev.convoy.bench.PipelineBenchmark

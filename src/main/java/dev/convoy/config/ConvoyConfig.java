@@ -130,7 +130,7 @@ public record ConvoyConfig(int maxConcurrentJobs, int maxConcurrentBatches, Map<
 
     List<ConfigTree> jobTrees = top.list("jobs", i -> "job #" + (i + 1));
     if (jobTrees.isEmpty()) throw new ConfigException(origin + ": 'jobs' lists no job");
-    Optional<Duration> freshness = top.has(leaf(Keys.DEFAULT_FRESHNESS)) ? Optional.of(freshness(top)) : Optional.empty();
+    Optional<Duration> freshness = freshness(top, Keys.DEFAULT_FRESHNESS);
     List<JobConfig> jobs = jobTrees.stream().map(t -> job(t, kinesis, checkpointRoot, freshness)).toList();
     int maxConcurrent = top.integer(leaf(Keys.MAX_CONCURRENT_JOBS), jobs.size(), 1, 10_000);
     int maxBatches = top.integer(Keys.MAX_CONCURRENT_BATCHES, 0, 10_000); // 0: the executors' cores
@@ -206,19 +206,22 @@ public record ConvoyConfig(int maxConcurrentJobs, int maxConcurrentBatches, Map<
    * batch ends before the next trigger, so an event waits at most one trigger to be read and one to be written.
    */
   private static Duration trigger(ConfigTree t, Optional<Duration> defaultFreshness) {
-    if (t.has("trigger") && t.has("freshness")) {
-      throw new ConfigException(t.field("freshness") + ": give 'trigger' or 'freshness', not both (the trigger is half the freshness)");
+    String trigger = leaf(Keys.TRIGGER);
+    if (t.has(trigger) && t.has(leaf(Keys.FRESHNESS))) {
+      throw new ConfigException(t.field(leaf(Keys.FRESHNESS)) + ": give 'trigger' or 'freshness', not both (the trigger is half the freshness)");
     }
-    Optional<Duration> freshness = t.has("freshness") ? Optional.of(freshness(t)) : t.has("trigger") ? Optional.empty() : defaultFreshness;
+    Optional<Duration> freshness = t.has(trigger) ? Optional.empty() : freshness(t, Keys.FRESHNESS).or(() -> defaultFreshness);
     return freshness.map(f -> f.dividedBy(2)).orElseGet(() -> t.duration(Keys.TRIGGER));
   }
 
-  private static Duration freshness(ConfigTree t) {
-    Duration f = t.duration("freshness", null);
+  /** A freshness target ({@code key}: a job's, or the file's default), if set. */
+  private static Optional<Duration> freshness(ConfigTree t, Key key) {
+    if (!t.has(leaf(key))) return Optional.empty();
+    Duration f = t.duration(leaf(key), null);
     if (f.compareTo(Duration.ofSeconds(2)) < 0) {
-      throw new ConfigException(t.field("freshness") + ": must be at least 2s; the trigger is half of it");
+      throw new ConfigException(t.field(leaf(key)) + ": must be at least 2s; the trigger is half of it");
     }
-    return f;
+    return Optional.of(f);
   }
 
   private static Aggregation aggregation(ConfigTree agg) {

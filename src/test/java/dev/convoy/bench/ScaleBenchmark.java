@@ -46,7 +46,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * added to {@code target/bench-scale.jsonl}, and the chart of every run there goes to docs/benchmarks-scale.png.
  *
  * <p>{@code bin/convoy bench --main dev.convoy.bench.ScaleBenchmark [sizes] [seconds] [options]}:
- * sizes like {@code 10,50,100} ({@code 0}: only the one-job drivers); options {@code --trigger S}, {@code --separate N} (0: none), {@code --heap 3g} (each driver's -Xmx),
+ * sizes like {@code 10,50,100} (default 10,100; {@code 0}: only the one-job drivers); options {@code --trigger S}, {@code --separate N} (0: none), {@code --heap 3g} (each driver's -Xmx),
  * {@code --profile} (a JFR breakdown of the window's CPU), {@code --spark key=value} and {@code --top key=value}
  * (repeatable: a Spark setting or a top-level config key, to measure it), {@code --chart FILE.jsonl} (redraw only).
  */
@@ -77,7 +77,7 @@ public final class ScaleBenchmark {
       return;
     }
     List<String> rest = new ArrayList<>(Arrays.asList(args));
-    String sizes = "1,10,50,100";
+    String sizes = "10,100";
     int seconds = 300;
     int trigger = 10;
     int separate = 10;
@@ -96,14 +96,8 @@ public final class ScaleBenchmark {
         case "--separate" -> separate = Integer.parseInt(rest.get(++i));
         case "--heap" -> heap = rest.get(++i);
         case "--profile" -> profile = true;
-        case "--top" -> {
-          String[] kv = rest.get(++i).split("=", 2);
-          top.put(kv[0], kv[1]);
-        }
-        case "--spark" -> {
-          String[] kv = rest.get(++i).split("=", 2);
-          spark.put(kv[0], kv[1]);
-        }
+        case "--top" -> setting(top, rest.get(++i));
+        case "--spark" -> setting(spark, rest.get(++i));
         default -> positional.add(rest.get(i));
       }
     }
@@ -133,6 +127,13 @@ public final class ScaleBenchmark {
     }
     chart(read(results), Path.of("docs/benchmarks-scale.png"));
     System.out.println("chart: docs/benchmarks-scale.png, from every run in " + results);
+  }
+
+  /** {@code key=value} into {@code settings}. */
+  private static void setting(Map<String, String> settings, String keyValue) {
+    String[] kv = keyValue.split("=", 2);
+    if (kv.length != 2) throw new IllegalArgumentException("expected key=value, got '" + keyValue + "'");
+    settings.put(kv[0], kv[1]);
   }
 
   private static List<JsonNode> read(Path file) throws Exception {
