@@ -1,5 +1,6 @@
 package dev.convoy.run;
 
+import dev.convoy.checkpoint.LocalFirstCheckpointFiles;
 import dev.convoy.control.JobState;
 import dev.convoy.control.Jobs;
 import dev.convoy.control.JobStatus;
@@ -99,7 +100,9 @@ public final class Driver implements Jobs, AutoCloseable {
         .set("spark.ui.retainedJobs", "200")
         .set("spark.ui.retainedStages", "200")
         .set("spark.ui.retainedTasks", "2000")
-        .set("spark.sql.ui.retainedExecutions", "100");
+        .set("spark.sql.ui.retainedExecutions", "100")
+        // Local checkpoints without a shell command per file (HDFS and S3 stay with Spark's manager).
+        .set("spark.sql.streaming.checkpointFileManagerClass", LocalFirstCheckpointFiles.class.getName());
     settings.forEach(conf::set);
     if (!conf.contains("spark.master")) conf.setMaster("local[*]");
     return conf;
