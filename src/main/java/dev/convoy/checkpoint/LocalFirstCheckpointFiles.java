@@ -4,7 +4,6 @@ import java.io.BufferedOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -47,7 +46,7 @@ public final class LocalFirstCheckpointFiles implements CheckpointFileManager {
   public LocalFirstCheckpointFiles(Path path, Configuration conf) throws IOException {
     FileSystem fs = path.getFileSystem(conf);
     this.files = fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem
-        ? new Local(path, FileSystem.getLocal(conf).getRaw())
+        ? new Local(path, (RawLocalFileSystem) FileSystem.getLocal(conf).getRaw())
         : new FileContextBasedCheckpointFileManager(path, conf);
   }
 
@@ -87,15 +86,15 @@ public final class LocalFirstCheckpointFiles implements CheckpointFileManager {
   private static final class Local implements CheckpointFileManager {
 
     private final Path root;
-    private final FileSystem raw;
+    private final RawLocalFileSystem raw;
 
-    Local(Path root, FileSystem raw) {
+    Local(Path root, RawLocalFileSystem raw) {
       this.root = root;
       this.raw = raw;
     }
 
     private java.nio.file.Path local(Path path) {
-      return ((RawLocalFileSystem) raw).pathToFile(path).toPath();
+      return raw.pathToFile(path).toPath();
     }
 
     @Override
@@ -219,8 +218,6 @@ public final class LocalFirstCheckpointFiles implements CheckpointFileManager {
             throw new FileAlreadyExistsException(target + " already exists");
           }
         }
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new IOException("cannot move " + temp + " into place atomically", e);
       } finally {
         Files.deleteIfExists(temp);
       }
