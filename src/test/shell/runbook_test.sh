@@ -3,6 +3,8 @@
 # change, refuse, remove a job), the status page, the health and metrics endpoints, and a SIGTERM stop
 # with exit code 0. Uses the running local stack (make test starts it).
 set -euo pipefail
+# Pipes into grep use `grep PATTERN >/dev/null`, not `grep -q`: -q stops reading at the first match,
+# and under pipefail the writer's SIGPIPE on a long output (many tables in the stand-in) fails the line.
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 cd "$ROOT"
 fail() { echo "runbook_test: FAIL: $*" >&2; [[ -f ${log:-} ]] && tail -30 "$log" >&2; exit 1; }
@@ -54,7 +56,7 @@ await_output() {
 await_output '^rb-clicked +RUNNING' bin/convoy jobs >/dev/null
 await_output '^rb-sent +RUNNING' bin/convoy jobs >/dev/null
 url=$(cat "$work/state/control.url")
-curl -fsS "$url/health" | grep -q '"ok"' || fail "/health is not ok"
+curl -fsS "$url/health" | grep '"ok"' >/dev/null || fail "/health is not ok"
 # The runbook's metrics, without a token: each job's state, and the driver's JVM.
 metrics=$(curl -fsS "$url/metrics") || fail "/metrics did not answer"
 grep -qE '^convoy_job_state\{job="rb-sent",state="RUNNING"\} 1(\.0)?$' <<<"$metrics" || fail "/metrics lacks rb-sent RUNNING: $(grep rb-sent <<<"$metrics" | head -5)"
@@ -72,7 +74,7 @@ await_output '^rb-sent +RUNNING' bin/convoy jobs >/dev/null
 page=$(curl -fsS -D "$work/page.headers" "$url/") || fail "the status page did not answer"
 grep -q '<title>Convoy</title>' <<<"$page" || fail "/ is not the status page"
 grep -qi "^content-security-policy: default-src 'none'; script-src 'self'" "$work/page.headers" || fail "the page has no CSP"
-curl -fsS "$url/page/status.js" | grep -q 'textContent' || fail "the page's script is missing"
+curl -fsS "$url/page/status.js" | grep 'textContent' >/dev/null || fail "the page's script is missing"
 
 # Add a job (runbook "Add a job"): the plan first, then the change; the others keep running.
 cp "$work/jobs.yaml" "$work/jobs-add.yaml" # maxConcurrentJobs defaults to the number of jobs: 3 after this
@@ -88,7 +90,7 @@ out=$(bin/convoy apply --config "$work/jobs-add.yaml" --dry-run) || fail "apply 
 grep -qE '^ +\+ add +rb-opened' <<<"$out" || fail "the dry run does not plan to add rb-opened: $out"
 grep -qE '^ +keep +rb-sent' <<<"$out" || fail "the dry run does not keep rb-sent: $out"
 grep -q 'dry run: nothing was changed' <<<"$out" || fail "the dry run does not say it changed nothing: $out"
-if bin/convoy jobs | grep -q '^rb-opened '; then fail "a dry run added the job"; fi
+if bin/convoy jobs | grep '^rb-opened ' >/dev/null; then fail "a dry run added the job"; fi
 out=$(bin/convoy apply --config "$work/jobs-add.yaml") || fail "apply (add) failed: $out"
 grep -q '^applied' <<<"$out" || fail "apply did not say applied: $out"
 await_output '^rb-opened +RUNNING' bin/convoy jobs >/dev/null
@@ -113,8 +115,8 @@ sed -e '/- name: rb-opened/,$d' "$work/jobs-change.yaml" >"$work/jobs-remove.yam
 out=$(bin/convoy apply --config "$work/jobs-remove.yaml" --dry-run) || fail "apply --dry-run (remove) failed: $out"
 grep -qE -- '- remove +rb-opened +stops; its checkpoint .* are kept' <<<"$out" || fail "the plan does not remove rb-opened: $out"
 bin/convoy apply --config "$work/jobs-remove.yaml" >/dev/null || fail "apply (remove) failed"
-if bin/convoy jobs | grep -q '^rb-opened '; then fail "rb-opened is still listed after its removal"; fi
-if curl -fsS "$url/metrics" | grep -q 'job="rb-opened"'; then fail "/metrics still has rb-opened"; fi
+if bin/convoy jobs | grep '^rb-opened ' >/dev/null; then fail "rb-opened is still listed after its removal"; fi
+if curl -fsS "$url/metrics" | grep 'job="rb-opened"' >/dev/null; then fail "/metrics still has rb-opened"; fi
 
 # a change without the token is refused; an unknown job is named
 code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$url/jobs/rb-sent/stop")
@@ -129,13 +131,13 @@ sql() { PGPASSWORD=$CONVOY_REDSHIFT_PASSWORD "$psql_bin" -h 127.0.0.1 -p "${CONV
 ledger=runbook_${run_id}_sent_convoy_batches
 dead=runbook_${run_id}_sent_convoy_dead_letters
 await_output '.' sql "SELECT MAX(batch_id) FROM $ledger;" >/dev/null
-sql "SELECT table_schema, table_name FROM information_schema.tables WHERE table_name LIKE '%\_convoy\_batches' ORDER BY 1, 2;" | grep -q "|$ledger\$" || fail "ledger listing query"
-sql "SELECT job, MAX(batch_id), MAX(committed_at), SUM(dead_letters) FROM $ledger GROUP BY job;" | grep -q '^rb-sent|' || fail "ledger query"
+sql "SELECT table_schema, table_name FROM information_schema.tables WHERE table_name LIKE '%\_convoy\_batches' ORDER BY 1, 2;" | grep "|$ledger\$" >/dev/null || fail "ledger listing query"
+sql "SELECT job, MAX(batch_id), MAX(committed_at), SUM(dead_letters) FROM $ledger GROUP BY job;" | grep '^rb-sent|' >/dev/null || fail "ledger query"
 sql "SELECT COUNT(*) FROM $dead WHERE payload_part = 0;" >/dev/null || fail "dead-letter query"
 sql "SELECT error, COUNT(*) FROM $dead WHERE payload_part = 0 GROUP BY error;" >/dev/null || fail "dead-letter errors query"
 dupes=$(sql "SELECT batch_id, COUNT(*) FROM $ledger GROUP BY batch_id HAVING COUNT(*) > 1;")
 [[ -z $dupes ]] || fail "a batch is twice in the ledger: $dupes"
-curl -fsS "$url/jobs/rb-sent" | grep -q '"name" : "rb-sent"' || fail "GET /jobs/rb-sent"
+curl -fsS "$url/jobs/rb-sent" | grep '"name" : "rb-sent"' >/dev/null || fail "GET /jobs/rb-sent"
 
 kill -TERM "$driver"
 rc=0
