@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,8 +23,12 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.apache.spark.SparkConf;
@@ -44,6 +49,8 @@ public final class Driver implements Jobs, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Driver.class);
 
   private static final Duration STOP_TIMEOUT = Duration.ofMinutes(1);
+  /** Sinks prepared at once at start-up: enough to hide round trips, few enough to spare the warehouse's leader node. */
+  static final int PREPARING_AT_ONCE = 8;
 
   private final SparkSession spark;
   /** Copy-on-write, in config order: status reads it from any thread while a live change swaps it. */
@@ -109,9 +116,50 @@ public final class Driver implements Jobs, AutoCloseable {
   }
 
   public void start() {
-    for (JobRunner r : runners.values()) r.job().sink().prepare();
+    prepareSinks(runners.values().stream().map(JobRunner::job).toList());
     runners.values().forEach(JobRunner::start);
     threads.submit(this::watchForStarvation);
+  }
+
+  /**
+   * Prepares every job's sink, {@link #PREPARING_AT_ONCE} at a time: each is a few catalog round trips
+   * on the sink's own connection; one after another they added ~5 s to 100 jobs' start-up. If any
+   * fails, those not begun are skipped (an outage costs one retry budget, not one per job), and the
+   * first failure in config order is thrown, the others suppressed, once none is running: nothing has started.
+   */
+  static void prepareSinks(List<Job> jobs) {
+    List<Future<?>> prepared = new ArrayList<>();
+    Semaphore atOnce = new Semaphore(PREPARING_AT_ONCE);
+    AtomicBoolean failed = new AtomicBoolean(); // after a failure (say, the warehouse is down) the rest are not tried
+    try (ExecutorService preparing = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (Job job : jobs) {
+        prepared.add(preparing.submit(() -> {
+          atOnce.acquire();
+          try {
+            if (!failed.get()) job.sink().prepare();
+          } catch (RuntimeException e) {
+            failed.set(true);
+            throw e;
+          } finally {
+            atOnce.release();
+          }
+          return null;
+        }));
+      }
+    }
+    RuntimeException first = null;
+    for (Future<?> f : prepared) {
+      try {
+        f.get();
+      } catch (ExecutionException e) {
+        RuntimeException failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        if (first == null) first = failure; else first.addSuppressed(failure);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while preparing the jobs' tables", e);
+      }
+    }
+    if (first != null) throw first;
   }
 
   /** Batches using the executors at once. */
