@@ -135,7 +135,7 @@ emr_deploy() {
 emr_needs_connector() {
   local config=$1
   [[ -f $config ]] || return 0
-  "$CONVOY_ROOT/bin/convoy" config sources --config "$config" | grep -qx aws-kinesis
+  "$CONVOY_ROOT/bin/convoy" config sources --config "$config" | grep -x aws-kinesis >/dev/null
 }
 
 # The driver step: fetch the release, load its env file, spark-submit in client mode on Java 21.

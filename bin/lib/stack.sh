@@ -118,7 +118,8 @@ kinesis_call() { # kinesis_call <Action> <json>
     -H 'Content-Type: application/x-amz-json-1.1' -H "X-Amz-Target: Kinesis_20131202.$1" \
     -d "$2" "http://127.0.0.1:$KINESIS_PORT/"
 }
-kinesis_healthy() { kinesis_call ListStreams '{}' 2>/dev/null | grep -q StreamNames; }
+# grep reads the whole listing: with pipefail, grep -q's early exit could fail a long one with SIGPIPE.
+kinesis_healthy() { kinesis_call ListStreams '{}' 2>/dev/null | grep StreamNames >/dev/null; }
 
 kinesis_up() {
   if kinesis_healthy; then say "kinesis-local already up on :$KINESIS_PORT"; return; fi
@@ -245,7 +246,7 @@ pg_down() {
 
 redshift_healthy() {
   PGPASSWORD=$(cat "$STACK_DIR/secret" 2>/dev/null) PGCONNECT_TIMEOUT=3 \
-    psql -qtA -h 127.0.0.1 -p "$RS_PORT" -U convoy -d convoy -c 'select 1' 2>/dev/null | grep -q '^1$'
+    psql -qtA -h 127.0.0.1 -p "$RS_PORT" -U convoy -d convoy -c 'select 1' 2>/dev/null | grep '^1$' >/dev/null
 }
 
 pgbouncer_up() {
