@@ -217,7 +217,10 @@ public final class ScaleBenchmark {
         trickle.join();
         poll.join();
         try (Connection c = stack.redshift(); Statement s = c.createStatement()) {
-          for (String t : allTables) s.execute("DROP TABLE IF EXISTS " + t);
+          // The table and the ledger and dead letters each job's sink made beside it.
+          for (String t : allTables) {
+            for (String suffix : List.of("", "_convoy_batches", "_convoy_dead_letters")) s.execute("DROP TABLE IF EXISTS " + t + suffix);
+          }
         }
         allStreams.forEach(s -> Streams.deleteQuietly(kinesis, s));
       }
@@ -304,7 +307,12 @@ public final class ScaleBenchmark {
     }
     Map<String, ConcurrentLinkedQueue<Batch>> batches = new ConcurrentHashMap<>();
     long t0 = System.nanoTime();
+    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    long epoch0 = System.currentTimeMillis();
+    Recording startupRecording = setup.profile() ? new Recording(Configuration.getConfiguration("profile")) : null;
+    if (startupRecording != null) startupRecording.start();
     try (RunCommand.Running driver = RunCommand.start(ConvoyConfig.parse("scale", yaml.toString(), env), env)) {
+      double started = (System.nanoTime() - t0) / 1e9; // the session made, every sink prepared, every query submitted
       // Every query's progress reaches the context's listener bus, whichever session runs it.
       driver.spark().sparkContext().addSparkListener(new SparkListener() {
         @Override
@@ -320,11 +328,12 @@ public final class ScaleBenchmark {
       });
       while (driver.driver().status().stream().anyMatch(s -> s.lastBatchId() < 0)) Thread.sleep(200); // polls start-up
       double startup = (System.nanoTime() - t0) / 1e9;
+      long startupCpuNs = os.getProcessCpuTime();
+      if (startupRecording != null) startupRecording.stop();
       // Steady state: the first batches compile their code; give them a few triggers to settle.
       Thread.sleep(Math.min(60_000, 20_000 + 400L * setup.jobs()));
       Recording recording = setup.profile() ? new Recording(Configuration.getConfiguration("profile")) : null;
       if (recording != null) recording.start();
-      var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
       long cpu0 = os.getProcessCpuTime();
       long from = System.currentTimeMillis();
       long to = from + setup.seconds() * 1000L;
@@ -351,6 +360,7 @@ public final class ScaleBenchmark {
       result.put("windowFromMs", from);
       result.put("windowToMs", to);
       result.put("startupSec", Math.round(startup * 10) / 10.0);
+      startup(batches, epoch0, started, startupCpuNs, result);
       onTime(batches, from, to, setup.triggerSeconds() * 1000L, result);
       List<Batch> window = batches.values().stream().flatMap(q -> q.stream()).filter(b -> b.startMs() >= from && b.startMs() < to).toList();
       long dataBatches = window.stream().filter(b -> b.inputRows() > 0).count();
@@ -373,10 +383,29 @@ public final class ScaleBenchmark {
         recording.dump(jfr);
         result.set("profile", JSON.valueToTree(Profile.breakdown(jfr)));
         result.put("jfr", jfr.toString());
+        Path startupJfr = Path.of("target", "bench-scale-" + setup.jobs() + "-startup.jfr").toAbsolutePath();
+        startupRecording.dump(startupJfr);
+        result.set("startupProfile", JSON.valueToTree(Profile.breakdown(startupJfr)));
       }
       Files.writeString(output, JSON.writeValueAsString(result));
     }
     System.exit(0);
+  }
+
+  /**
+   * Where start-up went: until {@code RunCommand.start} returned (the session, every sink prepared),
+   * then the first batch of each job (when the earliest and the last began, the longest), and the CPU
+   * the process used until every job had one.
+   */
+  private static void startup(Map<String, ConcurrentLinkedQueue<Batch>> batches, long epoch0, double started, long cpuNs,
+                              ObjectNode result) {
+    List<Batch> firsts = batches.values().stream()
+        .map(q -> q.stream().min(java.util.Comparator.comparingLong(Batch::startMs)).orElseThrow()).toList();
+    result.put("startupRunStartSec", Math.round(started * 10) / 10.0);
+    result.put("startupFirstBatchFromSec", Math.round((firsts.stream().mapToLong(Batch::startMs).min().orElse(epoch0) - epoch0) / 100.0) / 10.0);
+    result.put("startupFirstBatchToSec", Math.round((firsts.stream().mapToLong(Batch::startMs).max().orElse(epoch0) - epoch0) / 100.0) / 10.0);
+    result.put("startupFirstBatchMaxMs", firsts.stream().mapToLong(Batch::durationMs).max().orElse(0));
+    result.put("startupCpuSec", Math.round(cpuNs / 1e8) / 10.0);
   }
 
   /**
