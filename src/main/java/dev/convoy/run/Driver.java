@@ -108,9 +108,6 @@ public final class Driver implements Jobs, AutoCloseable {
         .set("spark.ui.retainedStages", "200")
         .set("spark.ui.retainedTasks", "2000")
         .set("spark.sql.ui.retainedExecutions", "100")
-        // No batch only to move the watermark: in update mode evicting old buckets writes nothing, so it can
-        // wait for the job's next batch with data. A late driver ran one such batch per job per trigger.
-        .set("spark.sql.streaming.noDataMicroBatches.enabled", "false")
         // Local checkpoints without a shell command per file (HDFS and S3 stay with Spark's manager).
         .set("spark.sql.streaming.checkpointFileManagerClass", LocalFirstCheckpointFiles.class.getName());
     settings.forEach(conf::set);
