@@ -7,6 +7,8 @@ import dev.convoy.app.RunCommand;
 import dev.convoy.config.ConvoyConfig;
 import dev.convoy.events.EventType;
 import dev.convoy.events.WireProtocol;
+import dev.convoy.sink.TableName;
+import dev.convoy.sink.Tables;
 import dev.convoy.testing.LocalStack;
 import dev.convoy.testing.Streams;
 import dev.convoy.tools.ProducePlan;
@@ -217,9 +219,12 @@ public final class ScaleBenchmark {
         trickle.join();
         poll.join();
         try (Connection c = stack.redshift(); Statement s = c.createStatement()) {
-          // The table and the ledger and dead letters each job's sink made beside it.
           for (String t : allTables) {
-            for (String suffix : List.of("", "_convoy_batches", "_convoy_dead_letters")) s.execute("DROP TABLE IF EXISTS " + t + suffix);
+            TableName table = TableName.parse("table", t);
+            // The table, and the ledger and dead letters its job's sink made beside it.
+            for (TableName drop : List.of(table, Tables.ledger(table).name(), Tables.deadLetters(table).name())) {
+              s.execute("DROP TABLE IF EXISTS " + drop.sql());
+            }
           }
         }
         allStreams.forEach(s -> Streams.deleteQuietly(kinesis, s));
