@@ -2,8 +2,8 @@ package dev.convoy.transform;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.udf;
+import static org.apache.spark.sql.functions.unix_millis;
 
-import java.sql.Timestamp;
 import java.time.Duration;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.Dataset;
@@ -37,7 +37,7 @@ public final class LateEvents {
   /** The events unchanged, each late one counted once per execution of the task. */
   public Dataset<Row> count(Dataset<Row> events, String eventTime) {
     // Nondeterministic, so the optimizer neither drops this always-true filter nor moves it.
-    return events.filter(udf(behind, DataTypes.BooleanType).asNondeterministic().apply(col(eventTime)));
+    return events.filter(udf(behind, DataTypes.BooleanType).asNondeterministic().apply(unix_millis(col(eventTime))));
   }
 
   /** The end of the tumbling window holding {@code eventMillis}, as Spark aligns windows (from the epoch). */
@@ -45,11 +45,14 @@ public final class LateEvents {
     return eventMillis - Math.floorMod(eventMillis, windowMs) + windowMs;
   }
 
-  /** Always true; counts the late events it sees. One copy per task, so its cache needs no locking. */
-  private static final class Behind implements UDF1<Timestamp, Boolean> {
+  /**
+   * Always true; counts the late events it sees. Spark deserializes a task's closures for each task, so
+   * an instance is one task's: it reads the watermark once, and needs no locking.
+   */
+  private static final class Behind implements UDF1<Long, Boolean> {
     private final long windowMs;
     private final LongAccumulator counter;
-    private transient TaskContext task;
+    private transient boolean read;
     private transient long watermarkMs;
 
     Behind(long windowMs, LongAccumulator counter) {
@@ -58,15 +61,15 @@ public final class LateEvents {
     }
 
     @Override
-    public Boolean call(Timestamp eventTime) {
-      TaskContext current = TaskContext.get();
-      if (current != task) {
-        // Read once per task: the property lookup is a synchronized Hashtable get.
-        task = current;
+    public Boolean call(Long eventMillis) {
+      if (!read) {
+        // Not per event: finding the task context is a thread-local lookup, its property a synchronized get.
+        read = true;
+        TaskContext current = TaskContext.get();
         String published = current == null ? null : current.getLocalProperty(WATERMARK_PROPERTY);
         watermarkMs = published == null ? Long.MIN_VALUE : Long.parseLong(published);
       }
-      if (eventTime != null && watermarkMs != Long.MIN_VALUE && windowEnd(eventTime.getTime(), windowMs) <= watermarkMs) {
+      if (eventMillis != null && watermarkMs != Long.MIN_VALUE && windowEnd(eventMillis, windowMs) <= watermarkMs) {
         counter.add(1);
       }
       return Boolean.TRUE;
