@@ -90,8 +90,8 @@ public final class PipelineBenchmark {
       // the batch's arrival. (Spark's MemoryStream was tried first: it serves 8,000 rows/s from the driver.)
       Path watched = Files.createDirectories(work.resolve("arriving"));
       List<List<Path>> staged = new ArrayList<>();
-      // Made batch by batch and dropped once written: the rows of every batch held in this JVM's heap
-      // made the collector compete with the measured batches.
+      // Made batch by batch and dropped once written, so the collector does not carry every batch's
+      // rows while batches are measured.
       for (int b = 0; b < batches; b++) {
         Path dir = work.resolve("staged-" + b);
         spark.createDataFrame(records(perBatch, b), KinesisSourceProvider.SCHEMA).repartition(2).write().parquet(dir.toString());
