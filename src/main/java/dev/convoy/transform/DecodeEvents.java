@@ -39,11 +39,11 @@ public final class DecodeEvents implements DecodePayloads.Decoder<Row> {
       .add("subscriber_id", DataTypes.StringType, false);
 
   /**
-   * What a task hands Spark: the event time as microseconds, which Spark stores as they are. A
-   * {@code java.sql.Timestamp} would cost a calendar conversion (and a time zone copy) per event.
+   * What a task hands Spark: {@link #EVENTS} with the event time as microseconds, which Spark stores as
+   * they are. A {@code java.sql.Timestamp} would cost a calendar conversion (and a time zone copy) per event.
    */
   private static final StructType DECODED = new StructType()
-      .add("event_time_micros", DataTypes.LongType, false)
+      .add("event_time", DataTypes.LongType, false)
       .add("email_id", DataTypes.StringType, false)
       .add("campaign_id", DataTypes.StringType, false)
       .add("subscriber_id", DataTypes.StringType, false);
@@ -61,8 +61,7 @@ public final class DecodeEvents implements DecodePayloads.Decoder<Row> {
   }
 
   public Dataset<Row> apply(Dataset<Row> kinesisRows) {
-    return stage.apply(kinesisRows, Encoders.row(DECODED)).select(timestamp_micros(col("event_time_micros")).as("event_time"),
-        col("email_id"), col("campaign_id"), col("subscriber_id"));
+    return stage.apply(kinesisRows, Encoders.row(DECODED)).withColumn("event_time", timestamp_micros(col("event_time")));
   }
 
   @Override

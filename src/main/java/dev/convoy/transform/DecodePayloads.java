@@ -29,6 +29,9 @@ public final class DecodePayloads<T> implements MapPartitionsFunction<Row, T> {
     T decode(byte[] payload) throws Exception;
   }
 
+  /** Positions of the columns {@link #apply} selects. */
+  private static final int DATA = 0, STREAM = 1, PARTITION_KEY = 2, SEQUENCE_NUMBER = 3, ARRIVAL_MICROS = 4;
+
   private final String job;
   private final Decoder<T> decoder;
   private final CollectionAccumulator<DeadLetter> deadLetters;
@@ -55,7 +58,7 @@ public final class DecodePayloads<T> implements MapPartitionsFunction<Row, T> {
       public boolean hasNext() {
         while (next == null && input.hasNext()) {
           Row r = input.next();
-          byte[] data = (byte[]) r.get(0);
+          byte[] data = (byte[]) r.get(DATA);
           String error;
           try {
             next = decoder.decode(data);
@@ -64,7 +67,8 @@ public final class DecodePayloads<T> implements MapPartitionsFunction<Row, T> {
             error = Causes.message(e);
           }
           if (error != null) {
-            deadLetters.add(DeadLetter.of(job, text(r, 1), text(r, 3), text(r, 2), arrival(r.getLong(4)), error, data));
+            deadLetters.add(DeadLetter.of(job, text(r, STREAM), text(r, SEQUENCE_NUMBER), text(r, PARTITION_KEY),
+                arrival(r.getLong(ARRIVAL_MICROS)), error, data));
           }
         }
         return next != null;

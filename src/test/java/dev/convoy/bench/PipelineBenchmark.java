@@ -21,8 +21,6 @@ import dev.convoy.transform.HourlyBuckets;
 import dev.convoy.transform.Metric;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -140,9 +138,7 @@ public final class PipelineBenchmark {
           rows / (nanos / 1e9), nanos / 1_000_000 / measured, sparkMs / measured, writeMs / measured, each);
     } finally {
       spark.stop();
-      try (Connection c = stack.redshift(); Statement s = c.createStatement()) {
-        for (String t : List.of(table, table + "_convoy_batches", table + "_convoy_dead_letters")) s.execute("DROP TABLE IF EXISTS " + t);
-      }
+      stack.dropJobTables(List.of(table));
     }
   }
 

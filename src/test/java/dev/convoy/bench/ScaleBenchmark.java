@@ -7,8 +7,6 @@ import dev.convoy.app.RunCommand;
 import dev.convoy.config.ConvoyConfig;
 import dev.convoy.events.EventType;
 import dev.convoy.events.WireProtocol;
-import dev.convoy.sink.TableName;
-import dev.convoy.sink.Tables;
 import dev.convoy.testing.LocalStack;
 import dev.convoy.testing.Streams;
 import dev.convoy.tools.ProducePlan;
@@ -218,15 +216,7 @@ public final class ScaleBenchmark {
         poll.interrupt();
         trickle.join();
         poll.join();
-        try (Connection c = stack.redshift(); Statement s = c.createStatement()) {
-          for (String t : allTables) {
-            TableName table = TableName.parse("table", t);
-            // The table, and the ledger and dead letters its job's sink made beside it.
-            for (TableName drop : List.of(table, Tables.ledger(table).name(), Tables.deadLetters(table).name())) {
-              s.execute("DROP TABLE IF EXISTS " + drop.sql());
-            }
-          }
-        }
+        stack.dropJobTables(allTables);
         allStreams.forEach(s -> Streams.deleteQuietly(kinesis, s));
       }
     }

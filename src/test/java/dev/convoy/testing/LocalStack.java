@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 import dev.convoy.source.kinesis.proxy.KinesisEndpoint;
 import dev.convoy.source.kinesis.proxy.SdkStreamProxy;
+import dev.convoy.sink.TableName;
+import dev.convoy.sink.Tables;
 import java.util.Properties;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -106,6 +108,18 @@ public record LocalStack(URI kinesisEndpoint, Region region, String redshiftUrl,
   public void dropSchema(String schema) throws SQLException {
     try (Connection c = redshift(); java.sql.Statement s = c.createStatement()) {
       s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    }
+  }
+
+  /** Drops each job table and the ledger and dead-letter tables its sink made beside it. */
+  public void dropJobTables(Iterable<String> tables) throws SQLException {
+    try (Connection c = redshift(); java.sql.Statement s = c.createStatement()) {
+      for (String t : tables) {
+        TableName table = TableName.parse("table", t);
+        for (TableName drop : java.util.List.of(table, Tables.ledger(table).name(), Tables.deadLetters(table).name())) {
+          s.execute("DROP TABLE IF EXISTS " + drop.sql());
+        }
+      }
     }
   }
 
