@@ -1,8 +1,9 @@
 package dev.convoy.examples;
 
-import static org.apache.spark.sql.functions.approx_count_distinct;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.hll_sketch_agg;
+import static org.apache.spark.sql.functions.hll_sketch_estimate;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.window;
 
@@ -107,9 +108,10 @@ public final class CampaignClicks implements CodedJob<CampaignClicks.Click, Row>
 
   @Override
   public Dataset<Row> transform(Dataset<Click> clicks) {
+    // An HLL sketch: approx_count_distinct's buffer of 410 columns costs ~0.7 s of code generation a batch.
     return clicks.withWatermark("eventTime", "24 hours")
         .groupBy(window(col("eventTime"), "15 minutes"), col("campaignId"))
-        .agg(count(lit(1)).as("clicks"), approx_count_distinct(col("emailId"), 0.02).as("emails"))
+        .agg(count(lit(1)).as("clicks"), hll_sketch_estimate(hll_sketch_agg(col("emailId"), 12)).as("emails"))
         .select(col("window.start").as("quarter_start"), col("campaignId").as("campaign_id"), col("clicks"), col("emails"));
   }
 

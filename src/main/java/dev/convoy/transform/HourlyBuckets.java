@@ -1,9 +1,10 @@
 package dev.convoy.transform;
 
-import static org.apache.spark.sql.functions.approx_count_distinct;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.hll_sketch_agg;
+import static org.apache.spark.sql.functions.hll_sketch_estimate;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.window;
@@ -40,7 +41,7 @@ public final class HourlyBuckets {
     List<org.apache.spark.sql.Column> measures = aggregation.metrics().stream().map(m -> switch (m) {
       case EVENTS -> count(lit(1)).as(m.column());
       case DISTINCT_SUBSCRIBERS -> size(collect_set(col("subscriber_id"))).cast("long").as(m.column());
-      case APPROX_DISTINCT_SUBSCRIBERS -> approx_count_distinct(col("subscriber_id"), Metric.APPROX_RSD).as(m.column());
+      case APPROX_DISTINCT_SUBSCRIBERS -> hll_sketch_estimate(hll_sketch_agg(col("subscriber_id"), Metric.APPROX_LG_K)).as(m.column());
     }).toList();
     List<org.apache.spark.sql.Column> out = new ArrayList<>();
     out.add(col("bucket.start").as("bucket_start"));

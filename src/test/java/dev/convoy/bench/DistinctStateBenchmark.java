@@ -20,7 +20,7 @@ import org.apache.spark.sql.streaming.StreamingQuery;
 
 /**
  * State memory of one hourly bucket holding N distinct subscribers, exact ({@code distinct_subscribers},
- * a set of ids) against approximate ({@code approx_distinct_subscribers}, a HyperLogLog++ sketch), and
+ * a set of ids) against approximate ({@code approx_distinct_subscribers}, a HyperLogLog sketch), and
  * the approximate count's error. Each run streams N events (one per subscriber) from Parquet files
  * through the job's bucket stage in a real local Spark and reads the state store's
  * {@code memoryUsedBytes} from the query's progress. Run with {@code make bench-distinct};
