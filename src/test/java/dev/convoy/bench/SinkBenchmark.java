@@ -131,7 +131,7 @@ public final class SinkBenchmark {
   /** Rows per second through {@link UpsertSink}; {@code steps} gets the mean ms per batch of its three parts. */
   private static double sink(LocalStack stack, int size, int warmup, int batches, double[] steps) throws Exception {
     String table = "bench_upsert_" + size;
-    fresh(stack, table, true);
+    stack.dropJobTables(List.of(table));
     long[] stepNanos = new long[UpsertSink.Step.values().length];
     long[] last = new long[1];
     UpsertSink.StepProbe timing = (step, attempt, connection) -> {
@@ -159,14 +159,14 @@ public final class SinkBenchmark {
     steps[0] = stepNanos[UpsertSink.Step.STAGED.ordinal()] / 1e6 / batches;
     steps[1] = stepNanos[UpsertSink.Step.MERGED.ordinal()] / 1e6 / batches;
     steps[2] = (stepNanos[UpsertSink.Step.LEDGERED.ordinal()] + commitNanos) / 1e6 / batches;
-    fresh(stack, table, false);
+    stack.dropJobTables(List.of(table));
     return (double) size * batches / seconds;
   }
 
   /** Rows per second of the same batches generated on the server: no client, no wire, one transaction each. */
   private static double server(LocalStack stack, int size, int warmup, int batches) throws Exception {
     String table = "bench_server_" + size;
-    fresh(stack, table, false);
+    stack.dropJobTables(List.of(table));
     UpsertSink sink = new UpsertSink(stack.warehouse(), "bench", spec(table));
     sink.prepare();
     sink.close();
@@ -186,19 +186,7 @@ public final class SinkBenchmark {
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    fresh(stack, table, false);
+    stack.dropJobTables(List.of(table));
     return (double) size * batches / seconds;
-  }
-
-  private static void fresh(LocalStack stack, String table, boolean clearLedger) throws Exception {
-    try (Connection c = stack.redshift(); Statement s = c.createStatement()) {
-      s.execute("DROP TABLE IF EXISTS " + table);
-      if (clearLedger) {
-        s.execute("DROP TABLE IF EXISTS " + table + "_convoy_batches");
-        s.execute("DROP TABLE IF EXISTS " + table + "_convoy_dead_letters");
-      }
-    } catch (java.sql.SQLException noLedgerYet) {
-      // the ledger does not exist before the first sink prepared it
-    }
   }
 }
