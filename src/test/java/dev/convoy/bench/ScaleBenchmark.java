@@ -47,6 +47,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  *
  * <p>{@code bin/convoy bench --main dev.convoy.bench.ScaleBenchmark [sizes] [seconds] [options]}:
  * sizes like {@code 10,50,100} (default 10,100; {@code 0}: only the one-job drivers); options {@code --trigger S}, {@code --separate N} (0: none), {@code --heap 3g} (each driver's -Xmx),
+ * {@code --settle S} (from start-up to the window; default 20 s + 0.4 s a job, at most 60 s),
  * {@code --profile} (a JFR breakdown of the window's CPU), {@code --spark key=value} and {@code --top key=value}
  * (repeatable: a Spark setting or a top-level config key, to measure it), {@code --chart FILE.jsonl} (redraw only).
  */
@@ -55,8 +56,8 @@ public final class ScaleBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** What one measuring JVM runs. */
-  private record Setup(int jobs, int seconds, int triggerSeconds, String heap, boolean profile, Map<String, String> spark,
-                       Map<String, String> top, List<String> streams, List<String> tables) {}
+  private record Setup(int jobs, int seconds, int triggerSeconds, int settleSeconds, String heap, boolean profile,
+                       Map<String, String> spark, Map<String, String> top, List<String> streams, List<String> tables) {}
 
   /** One batch as its query reported it. */
   private record Batch(long startMs, long durationMs, long inputRows, boolean newOffsets) {
@@ -81,6 +82,7 @@ public final class ScaleBenchmark {
     int seconds = 300;
     int trigger = 10;
     int separate = 10;
+    int settle = -1;
     String heap = "3g";
     boolean profile = false;
     Map<String, String> spark = new LinkedHashMap<>();
@@ -94,6 +96,7 @@ public final class ScaleBenchmark {
         }
         case "--trigger" -> trigger = Integer.parseInt(rest.get(++i));
         case "--separate" -> separate = Integer.parseInt(rest.get(++i));
+        case "--settle" -> settle = Integer.parseInt(rest.get(++i));
         case "--heap" -> heap = rest.get(++i);
         case "--profile" -> profile = true;
         case "--top" -> setting(top, rest.get(++i));
@@ -108,7 +111,10 @@ public final class ScaleBenchmark {
     List<JsonNode> one = new ArrayList<>();
     for (String n : sizes.split(",")) {
       if (n.strip().equals("0")) continue; // 0: only the one-job drivers
-      Setup setup = new Setup(Integer.parseInt(n.strip()), seconds, trigger, heap, profile, spark, top, List.of(), List.of());
+      int jobs = Integer.parseInt(n.strip());
+      // The first batches compile their code; give them a few triggers to settle, unless told how long.
+      Setup setup = new Setup(jobs, seconds, trigger, settle >= 0 ? settle : Math.min(60, 20 + jobs * 2 / 5), heap, profile, spark, top,
+          List.of(), List.of());
       System.out.printf("one driver, %d jobs, trigger %d s: start-up, then %d s measured…%n", setup.jobs(), trigger, seconds);
       JsonNode r = runChildren(1, setup).getFirst();
       one.add(r);
@@ -119,7 +125,7 @@ public final class ScaleBenchmark {
     table(one);
     if (separate > 0) {
       System.out.printf("%d one-job drivers side by side: %d s measured…%n", separate, seconds);
-      List<JsonNode> apart = runChildren(separate, new Setup(1, seconds, trigger, heap, false, spark, top, List.of(), List.of()));
+      List<JsonNode> apart = runChildren(separate, new Setup(1, seconds, trigger, settle >= 0 ? settle : 20, heap, false, spark, top, List.of(), List.of()));
       System.out.printf("%d one-job drivers: RSS %d MB, heap %d MB, live heap %d MB, threads %d, CPU %.2f cores in all; on time %s%n",
           separate, apart.stream().mapToLong(j -> j.path("rssMB").asLong()).sum(), apart.stream().mapToLong(j -> j.path("heapMB").asLong()).sum(),
           apart.stream().mapToLong(j -> j.path("liveHeapMB").asLong()).sum(), apart.stream().mapToLong(j -> j.path("threads").asLong()).sum(),
@@ -143,12 +149,12 @@ public final class ScaleBenchmark {
   }
 
   private static void table(List<JsonNode> runs) {
-    System.out.printf("%n%5s %9s %8s %8s %8s %8s %8s %9s %9s %9s %9s%n", "jobs", "start s", "on time", "worst", "CPU/batch", "heap MB",
-        "RSS MB", "threads", "fresh p50", "fresh p95", "fresh max");
+    System.out.printf("%n%5s %9s %8s %8s %8s %9s %8s %8s %9s %9s %9s %9s%n", "jobs", "start s", "on time", "worst", "CPU/batch",
+        "of tasks", "heap MB", "RSS MB", "threads", "fresh p50", "fresh p95", "fresh max");
     for (JsonNode j : runs) {
-      System.out.printf("%5d %9.1f %7.1f%% %7.1f%% %7d ms %8d %8d %9d %8.1f s %8.1f s %8.1f s%n", j.path("jobs").asInt(),
+      System.out.printf("%5d %9.1f %7.1f%% %7.1f%% %7d ms %6d ms %8d %8d %9d %8.1f s %8.1f s %8.1f s%n", j.path("jobs").asInt(),
           j.path("startupSec").asDouble(), 100 * j.path("onTimeShare").asDouble(), 100 * j.path("worstJobOnTime").asDouble(),
-          j.path("cpuMsPerBatch").asLong(), j.path("heapMB").asLong(), j.path("rssMB").asLong(), j.path("threads").asInt(),
+          j.path("cpuMsPerBatch").asLong(), j.path("cpuMsPerBatchByThreads").path("tasks").asLong(), j.path("heapMB").asLong(), j.path("rssMB").asLong(), j.path("threads").asInt(),
           j.path("freshP50Ms").asLong() / 1e3, j.path("freshP95Ms").asLong() / 1e3, j.path("freshMaxMs").asLong() / 1e3);
     }
   }
@@ -192,7 +198,8 @@ public final class ScaleBenchmark {
         for (int d = 0; d < drivers; d++) {
           Path out = Files.createTempFile("convoy-scale", ".json");
           Path log = Files.createTempFile("convoy-scale", ".log");
-          Setup one = new Setup(setup.jobs(), setup.seconds(), setup.triggerSeconds(), setup.heap(), setup.profile(), setup.spark(), setup.top(), streams.get(d),
+          Setup one = new Setup(setup.jobs(), setup.seconds(), setup.triggerSeconds(), setup.settleSeconds(), setup.heap(), setup.profile(),
+              setup.spark(), setup.top(), streams.get(d),
               tables.get(d));
           List<String> command = dev.convoy.testing.ChildJvm.command(ScaleBenchmark.class, setup.heap(), "--child", JSON.writeValueAsString(one),
               out.toString());
@@ -325,11 +332,13 @@ public final class ScaleBenchmark {
       double startup = (System.nanoTime() - t0) / 1e9;
       long startupCpuNs = os.getProcessCpuTime();
       if (startupRecording != null) startupRecording.stop();
-      // Steady state: the first batches compile their code; give them a few triggers to settle.
-      Thread.sleep(Math.min(60_000, 20_000 + 400L * setup.jobs()));
+      Thread.sleep(setup.settleSeconds() * 1000L); // steady state
+
       Recording recording = setup.profile() ? new Recording(Configuration.getConfiguration("profile")) : null;
       if (recording != null) recording.start();
       long cpu0 = os.getProcessCpuTime();
+      Map<Integer, ThreadCpu> threadCpu0 = threadCpu();
+      Map<Integer, ThreadCpu> threadCpu = new HashMap<>(threadCpu0);
       long from = System.currentTimeMillis();
       long to = from + setup.seconds() * 1000L;
       long heap = 0;
@@ -339,9 +348,13 @@ public final class ScaleBenchmark {
         heap = Math.max(heap, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20);
         rss = Math.max(rss, rssMb());
         threads = Math.max(threads, ManagementFactory.getThreadMXBean().getThreadCount());
+        threadCpu.putAll(threadCpu()); // an idle task or compiler thread ends, and its CPU time with it
         Thread.sleep(2_000); // the memory sampling cadence
       }
       long cpuNs = os.getProcessCpuTime() - cpu0;
+      threadCpu.putAll(threadCpu());
+      Map<String, Long> cpuByThreads = new LinkedHashMap<>();
+      threadCpu.forEach((tid, t) -> cpuByThreads.merge(t.kind(), t.ticks() - Optional.ofNullable(threadCpu0.get(tid)).map(ThreadCpu::ticks).orElse(0L), Long::sum));
       if (recording != null) recording.stop();
       System.gc(); // what the jobs keep, rather than what the collector has yet to reclaim
       long liveHeap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
@@ -350,6 +363,7 @@ public final class ScaleBenchmark {
       result.put("jobs", setup.jobs());
       result.put("triggerSec", setup.triggerSeconds());
       result.put("seconds", setup.seconds());
+      result.put("settleSec", setup.settleSeconds());
       result.set("spark", JSON.valueToTree(setup.spark()));
       result.set("top", JSON.valueToTree(setup.top()));
       result.put("windowFromMs", from);
@@ -365,6 +379,9 @@ public final class ScaleBenchmark {
       result.put("noDataBatches", window.stream().filter(b -> !b.newOffsets()).count());
       result.put("cpuMsPerBatch", dataBatches == 0 ? 0 : cpuNs / 1_000_000 / dataBatches);
       result.put("cpuCores", Math.round(100.0 * cpuNs / 1e9 / setup.seconds()) / 100.0);
+      // Tasks run on the executors on a cluster; the rest stays on the driver.
+      ObjectNode byThreads = result.putObject("cpuMsPerBatchByThreads");
+      cpuByThreads.forEach((kind, ticks) -> byThreads.put(kind, dataBatches == 0 ? 0 : ticks * 1000 / CLOCK_TICKS / dataBatches));
       List<Long> durations = window.stream().filter(b -> b.inputRows() > 0).map(Batch::durationMs).sorted().toList();
       result.put("batchP50Ms", percentile(durations, 0.50));
       result.put("batchP95Ms", percentile(durations, 0.95));
@@ -482,6 +499,39 @@ public final class ScaleBenchmark {
       if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", "")) >> 10;
     }
     return -1;
+  }
+
+  /** A thread's CPU time so far, in clock ticks, and what kind of work it does. */
+  private record ThreadCpu(String kind, long ticks) {}
+
+  /** Linux's USER_HZ: /proc reports CPU times in these ticks on every architecture Linux runs the JDK on. */
+  private static final long CLOCK_TICKS = 100;
+
+  /**
+   * Every thread of this process (Linux's /proc), by thread id. In local mode the executors' task
+   * threads share the driver's process; the JVM names its native threads, so GC and JIT show apart.
+   */
+  private static Map<Integer, ThreadCpu> threadCpu() throws Exception {
+    Map<Integer, ThreadCpu> cpu = new HashMap<>();
+    try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path task : tasks.toList()) {
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (java.io.IOException ended) {
+          continue;
+        }
+        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime and stime
+        String kind = name.startsWith("Executor task") ? "tasks"
+            : name.startsWith("GC Thread") || name.startsWith("G1 ") || name.equals("VM Thread") ? "garbage collection"
+            : name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler") ? "JIT compilers"
+            : "driver (other threads)";
+        cpu.put(Integer.parseInt(task.getFileName().toString()), new ThreadCpu(kind, ticks));
+      }
+    }
+    return cpu;
   }
 
   /**
