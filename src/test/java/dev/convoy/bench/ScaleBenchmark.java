@@ -536,13 +536,13 @@ public final class ScaleBenchmark {
 
   /**
    * Memory, on-time share and freshness against the number of jobs in one driver, a line per trigger.
-   * Runs that measured a setting ({@code --spark}, {@code --top}) are left out.
+   * Runs that measured a setting ({@code --spark}, {@code --top}) or a warm driver ({@code --settle} past a minute) are left out.
    */
   private static void chart(List<JsonNode> runs, Path file) throws Exception {
     Map<String, List<double[]>> memory = new LinkedHashMap<>();
     Map<String, List<double[]>> onTime = new LinkedHashMap<>();
     Map<String, List<double[]>> fresh = new LinkedHashMap<>();
-    runs.stream().filter(r -> r.path("spark").isEmpty() && r.path("top").isEmpty())
+    runs.stream().filter(r -> r.path("spark").isEmpty() && r.path("top").isEmpty() && r.path("settleSec").asInt(0) <= 60)
         .sorted(java.util.Comparator.comparingInt((JsonNode r) -> r.path("triggerSec").asInt()).thenComparingInt(r -> r.path("jobs").asInt()))
         .forEach(r -> {
           double jobs = r.path("jobs").asDouble();
