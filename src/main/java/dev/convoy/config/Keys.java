@@ -27,7 +27,7 @@ public final class Keys {
       "the buckets' keys, from `email_id`, `campaign_id`, `subscriber_id`");
   public static final Key METRICS = new Key("aggregation.metrics", "list", "[events, distinct_subscribers]",
       "from `events`, `distinct_subscribers` (exact: the state keeps every subscriber id of a bucket until the watermark passes it) and "
-          + "`approx_distinct_subscribers` (a HyperLogLog sketch, 1.6% relative standard error, at most ~4 KB of state per bucket "
+          + "`approx_distinct_subscribers` (a HyperLogLog sketch, 1.6% relative standard error, at most ~5 KB of state per bucket "
           + "whatever its subscribers; docs/benchmarks.md)");
   public static final Key TABLE = new Key("table", "table name", null,
       "`table` or `schema.table`, at most 107 characters, not a Redshift reserved word; its ledger and dead letters live beside it");

@@ -112,9 +112,7 @@ public final class ScaleBenchmark {
     for (String n : sizes.split(",")) {
       if (n.strip().equals("0")) continue; // 0: only the one-job drivers
       int jobs = Integer.parseInt(n.strip());
-      // The first batches compile their code; give them a few triggers to settle, unless told how long.
-      Setup setup = new Setup(jobs, seconds, trigger, settle >= 0 ? settle : Math.min(60, 20 + jobs * 2 / 5), heap, profile, spark, top,
-          List.of(), List.of());
+      Setup setup = new Setup(jobs, seconds, trigger, settleSeconds(settle, jobs), heap, profile, spark, top, List.of(), List.of());
       System.out.printf("one driver, %d jobs, trigger %d s: start-up, then %d s measured…%n", setup.jobs(), trigger, seconds);
       JsonNode r = runChildren(1, setup).getFirst();
       one.add(r);
@@ -125,7 +123,7 @@ public final class ScaleBenchmark {
     table(one);
     if (separate > 0) {
       System.out.printf("%d one-job drivers side by side: %d s measured…%n", separate, seconds);
-      List<JsonNode> apart = runChildren(separate, new Setup(1, seconds, trigger, settle >= 0 ? settle : 20, heap, false, spark, top, List.of(), List.of()));
+      List<JsonNode> apart = runChildren(separate, new Setup(1, seconds, trigger, settleSeconds(settle, 1), heap, false, spark, top, List.of(), List.of()));
       System.out.printf("%d one-job drivers: RSS %d MB, heap %d MB, live heap %d MB, threads %d, CPU %.2f cores in all; on time %s%n",
           separate, apart.stream().mapToLong(j -> j.path("rssMB").asLong()).sum(), apart.stream().mapToLong(j -> j.path("heapMB").asLong()).sum(),
           apart.stream().mapToLong(j -> j.path("liveHeapMB").asLong()).sum(), apart.stream().mapToLong(j -> j.path("threads").asLong()).sum(),
@@ -146,6 +144,11 @@ public final class ScaleBenchmark {
     List<JsonNode> saved = new ArrayList<>();
     for (String line : Files.readAllLines(file)) if (!line.isBlank()) saved.add(JSON.readTree(line));
     return saved;
+  }
+
+  /** The first batches compile their code: a few triggers to settle, unless {@code --settle} says how long. */
+  private static int settleSeconds(int asked, int jobs) {
+    return asked >= 0 ? asked : Math.min(60, 20 + jobs * 2 / 5);
   }
 
   private static void table(List<JsonNode> runs) {
@@ -333,7 +336,6 @@ public final class ScaleBenchmark {
       long startupCpuNs = os.getProcessCpuTime();
       if (startupRecording != null) startupRecording.stop();
       Thread.sleep(setup.settleSeconds() * 1000L); // steady state
-
       Recording recording = setup.profile() ? new Recording(Configuration.getConfiguration("profile")) : null;
       if (recording != null) recording.start();
       long cpu0 = os.getProcessCpuTime();
@@ -354,7 +356,7 @@ public final class ScaleBenchmark {
       long cpuNs = os.getProcessCpuTime() - cpu0;
       threadCpu.putAll(threadCpu());
       Map<String, Long> cpuByThreads = new LinkedHashMap<>();
-      threadCpu.forEach((tid, t) -> cpuByThreads.merge(t.kind(), t.ticks() - Optional.ofNullable(threadCpu0.get(tid)).map(ThreadCpu::ticks).orElse(0L), Long::sum));
+      threadCpu.forEach((tid, t) -> cpuByThreads.merge(t.kind(), t.ticks() - threadCpu0.getOrDefault(tid, new ThreadCpu(t.kind(), 0)).ticks(), Long::sum));
       if (recording != null) recording.stop();
       System.gc(); // what the jobs keep, rather than what the collector has yet to reclaim
       long liveHeap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
