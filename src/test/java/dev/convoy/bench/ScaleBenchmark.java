@@ -46,7 +46,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * added to {@code target/bench-scale.jsonl}, and the chart of every run there goes to docs/benchmarks-scale.png.
  *
  * <p>{@code bin/convoy bench --main dev.convoy.bench.ScaleBenchmark [sizes] [seconds] [options]}:
- * sizes like {@code 10,50,100} (default 10,100; {@code 0}: only the one-job drivers); options {@code --trigger S}, {@code --separate N} (0: none), {@code --heap 3g} (each driver's -Xmx),
+ * sizes like {@code 10,50,100} (default 10,100; {@code 0}: only the one-job drivers); options {@code --trigger S}, {@code --separate N} (0: none), {@code --heap 3g} (each driver's -Xmx), {@code --jvm FLAG} (repeatable: a flag for each driver's JVM, to measure it),
  * {@code --settle S} (from start-up to the window; default 20 s + 0.4 s a job, at most 60 s),
  * {@code --profile} (a JFR breakdown of the window's CPU), {@code --spark key=value} and {@code --top key=value}
  * (repeatable: a Spark setting or a top-level config key, to measure it), {@code --chart FILE.jsonl} (redraw only).
@@ -56,7 +56,7 @@ public final class ScaleBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** What one measuring JVM runs. */
-  private record Setup(int jobs, int seconds, int triggerSeconds, int settleSeconds, String heap, boolean profile,
+  private record Setup(int jobs, int seconds, int triggerSeconds, int settleSeconds, String heap, List<String> jvm, boolean profile,
                        Map<String, String> spark, Map<String, String> top, List<String> streams, List<String> tables) {}
 
   /** One batch as its query reported it. */
@@ -84,6 +84,7 @@ public final class ScaleBenchmark {
     int separate = 10;
     int settle = -1;
     String heap = "3g";
+    List<String> jvm = new ArrayList<>();
     boolean profile = false;
     Map<String, String> spark = new LinkedHashMap<>();
     Map<String, String> top = new LinkedHashMap<>();
@@ -98,6 +99,7 @@ public final class ScaleBenchmark {
         case "--separate" -> separate = Integer.parseInt(rest.get(++i));
         case "--settle" -> settle = Integer.parseInt(rest.get(++i));
         case "--heap" -> heap = rest.get(++i);
+        case "--jvm" -> jvm.add(rest.get(++i));
         case "--profile" -> profile = true;
         case "--top" -> setting(top, rest.get(++i));
         case "--spark" -> setting(spark, rest.get(++i));
@@ -112,7 +114,7 @@ public final class ScaleBenchmark {
     for (String n : sizes.split(",")) {
       if (n.strip().equals("0")) continue; // 0: only the one-job drivers
       int jobs = Integer.parseInt(n.strip());
-      Setup setup = new Setup(jobs, seconds, trigger, settleSeconds(settle, jobs), heap, profile, spark, top, List.of(), List.of());
+      Setup setup = new Setup(jobs, seconds, trigger, settleSeconds(settle, jobs), heap, jvm, profile, spark, top, List.of(), List.of());
       System.out.printf("one driver, %d jobs, trigger %d s: start-up, then %d s measured…%n", setup.jobs(), trigger, seconds);
       JsonNode r = runChildren(1, setup).getFirst();
       one.add(r);
@@ -123,7 +125,7 @@ public final class ScaleBenchmark {
     table(one);
     if (separate > 0) {
       System.out.printf("%d one-job drivers side by side: %d s measured…%n", separate, seconds);
-      List<JsonNode> apart = runChildren(separate, new Setup(1, seconds, trigger, settleSeconds(settle, 1), heap, false, spark, top, List.of(), List.of()));
+      List<JsonNode> apart = runChildren(separate, new Setup(1, seconds, trigger, settleSeconds(settle, 1), heap, jvm, false, spark, top, List.of(), List.of()));
       System.out.printf("%d one-job drivers: RSS %d MB, heap %d MB, live heap %d MB, threads %d, CPU %.2f cores in all; on time %s%n",
           separate, apart.stream().mapToLong(j -> j.path("rssMB").asLong()).sum(), apart.stream().mapToLong(j -> j.path("heapMB").asLong()).sum(),
           apart.stream().mapToLong(j -> j.path("liveHeapMB").asLong()).sum(), apart.stream().mapToLong(j -> j.path("threads").asLong()).sum(),
@@ -201,10 +203,10 @@ public final class ScaleBenchmark {
         for (int d = 0; d < drivers; d++) {
           Path out = Files.createTempFile("convoy-scale", ".json");
           Path log = Files.createTempFile("convoy-scale", ".log");
-          Setup one = new Setup(setup.jobs(), setup.seconds(), setup.triggerSeconds(), setup.settleSeconds(), setup.heap(), setup.profile(),
+          Setup one = new Setup(setup.jobs(), setup.seconds(), setup.triggerSeconds(), setup.settleSeconds(), setup.heap(), setup.jvm(), setup.profile(),
               setup.spark(), setup.top(), streams.get(d),
               tables.get(d));
-          List<String> command = dev.convoy.testing.ChildJvm.command(ScaleBenchmark.class, setup.heap(), "--child", JSON.writeValueAsString(one),
+          List<String> command = dev.convoy.testing.ChildJvm.command(ScaleBenchmark.class, setup.heap(), setup.jvm(), "--child", JSON.writeValueAsString(one),
               out.toString());
           ProcessBuilder child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
           // Spark's stacks are deep: JFR's default of 64 frames would cut off the thread each sample belongs to.
@@ -368,6 +370,7 @@ public final class ScaleBenchmark {
       result.put("settleSec", setup.settleSeconds());
       result.set("spark", JSON.valueToTree(setup.spark()));
       result.set("top", JSON.valueToTree(setup.top()));
+      result.set("jvm", JSON.valueToTree(setup.jvm()));
       result.put("windowFromMs", from);
       result.put("windowToMs", to);
       result.put("startupSec", Math.round(startup * 10) / 10.0);
@@ -538,13 +541,13 @@ public final class ScaleBenchmark {
 
   /**
    * Memory, on-time share and freshness against the number of jobs in one driver, a line per trigger.
-   * Runs that measured a setting ({@code --spark}, {@code --top}) or a warm driver ({@code --settle} past a minute) are left out.
+   * Runs that measured a setting ({@code --spark}, {@code --top}, {@code --jvm}) or a warm driver ({@code --settle} past a minute) are left out.
    */
   private static void chart(List<JsonNode> runs, Path file) throws Exception {
     Map<String, List<double[]>> memory = new LinkedHashMap<>();
     Map<String, List<double[]>> onTime = new LinkedHashMap<>();
     Map<String, List<double[]>> fresh = new LinkedHashMap<>();
-    runs.stream().filter(r -> r.path("spark").isEmpty() && r.path("top").isEmpty() && r.path("settleSec").asInt(0) <= 60)
+    runs.stream().filter(r -> r.path("spark").isEmpty() && r.path("top").isEmpty() && r.path("jvm").isEmpty() && r.path("settleSec").asInt(0) <= 60)
         .sorted(java.util.Comparator.comparingInt((JsonNode r) -> r.path("triggerSec").asInt()).thenComparingInt(r -> r.path("jobs").asInt()))
         .forEach(r -> {
           double jobs = r.path("jobs").asDouble();

@@ -14,6 +14,11 @@ public final class ChildJvm {
   private ChildJvm() {}
 
   public static List<String> command(Class<?> main, String maxHeap, String... args) {
+    return command(main, maxHeap, List.of(), args);
+  }
+
+  /** As above, with {@code flags} for the child's JVM (a benchmark measuring one). */
+  public static List<String> command(Class<?> main, String maxHeap, List<String> flags, String... args) {
     Properties jvm = new Properties();
     try (var in = new FileInputStream("conf/jvm.properties")) {
       jvm.load(in);
@@ -23,6 +28,7 @@ public final class ChildJvm {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(List.of(jvm.getProperty("convoy.jvm.options").trim().split("\\s+")));
+    command.addAll(flags);
     command.addAll(List.of("-Xmx" + maxHeap, "-Dlog4j2.configurationFile=" + Path.of("conf/log4j2.properties").toAbsolutePath(),
         "-cp", System.getProperty("java.class.path"), main.getName()));
     command.addAll(List.of(args));
