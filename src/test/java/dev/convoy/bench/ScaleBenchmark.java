@@ -206,12 +206,12 @@ public final class ScaleBenchmark {
           Setup one = new Setup(setup.jobs(), setup.seconds(), setup.triggerSeconds(), setup.settleSeconds(), setup.heap(), setup.jvm(), setup.profile(),
               setup.spark(), setup.top(), streams.get(d),
               tables.get(d));
-          List<String> command = dev.convoy.testing.ChildJvm.command(ScaleBenchmark.class, setup.heap(), setup.jvm(), "--child", JSON.writeValueAsString(one),
-              out.toString());
-          ProcessBuilder child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+          List<String> flags = new ArrayList<>(setup.jvm());
           // Spark's stacks are deep: JFR's default of 64 frames would cut off the thread each sample belongs to.
-          if (setup.profile()) child.environment().put("JAVA_TOOL_OPTIONS", "-XX:FlightRecorderOptions:stackdepth=256");
-          processes.add(child.start());
+          if (setup.profile()) flags.add("-XX:FlightRecorderOptions:stackdepth=256");
+          List<String> command = dev.convoy.testing.ChildJvm.command(ScaleBenchmark.class, setup.heap(), flags, "--child", JSON.writeValueAsString(one),
+              out.toString());
+          processes.add(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start());
           outputs.add(out);
           logs.add(log);
         }
