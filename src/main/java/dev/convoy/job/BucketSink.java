@@ -58,14 +58,11 @@ public final class BucketSink implements Job.Sink {
     // batch (the collect runs the decode tasks), then take what they found.
     deadLetters.reset();
     // Update mode emits only the buckets this batch changed: a few thousand rows, fine to collect.
-    List<Row> rows = batch.collectAsList();
+    List<Object[]> values = BatchRows.collect(batch);
     List<DeadLetter> dead = List.copyOf(deadLetters.value());
     deadLetters.reset();
-    List<Object[]> values = new ArrayList<>(rows.size());
-    for (Row r : rows) {
-      Object[] v = new Object[r.size()];
-      for (int i = 0; i < v.length; i++) v[i] = r.get(i) instanceof Timestamp t ? t.toInstant() : r.get(i);
-      values.add(v);
+    for (Object[] v : values) {
+      for (int i = 0; i < v.length; i++) if (v[i] instanceof Timestamp t) v[i] = t.toInstant();
     }
     return () -> deadLettersWritten.add(sink.upsert(batchId, values, dead).deadLetters());
   }
