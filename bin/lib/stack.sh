@@ -214,6 +214,11 @@ CONF
   fi
   if pg_healthy; then say "PostgreSQL already up on :$PG_PORT"; else
     port_open "$PG_PORT" && die "port $PG_PORT is taken by something else; set CONVOY_PG_PORT to a free port"
+    # A pid file left by a server that died with the machine makes pg_ctl warn on start; drop it if its process is gone.
+    local stale
+    if [[ -f $data/postmaster.pid ]] && stale=$(head -n 1 "$data/postmaster.pid") && [[ $stale =~ ^[0-9]+$ && ! -d /proc/$stale ]]; then
+      as_run_user rm -f "$data/postmaster.pid"
+    fi
     say "starting PostgreSQL $PG_MAJOR on :$PG_PORT"
     as_run_user "$PG_BIN/pg_ctl" -D "$data" -o "-p $PG_PORT" -l "$STACK_DIR/logs/postgres.log" -w -t 60 start >/dev/null \
       || die "PostgreSQL did not start (see $STACK_DIR/logs/postgres.log)"

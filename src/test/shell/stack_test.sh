@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The stack's lifecycle on its own ports and folder, so the stack `make test` uses is left alone:
-# up twice is harmless, a config of 20 streams comes up, status names the part that is down, down
-# leaves nothing running.
+# up twice is harmless, a config of 20 streams comes up, status names the part that is down, a
+# PostgreSQL killed outright comes back without a warning, down leaves nothing running.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 CONVOY_STACK_DIR=$(mktemp -d /tmp/convoy-stack-test.XXXXXX)
@@ -60,6 +60,15 @@ grep -q "pgbouncer  DOWN" <<<"$status" || fail "status does not name PgBouncer: 
 grep -q "kinesis    up" <<<"$status" || fail "status lost kinesis: $status"
 "$ROOT/bin/convoy" stack up >/dev/null 2>&1 || fail "stack up did not bring PgBouncer back"
 "$ROOT/bin/convoy" stack status >/dev/null || fail "status after repair"
+
+# PostgreSQL killed outright, as when the machine stops, leaves its pid file: up starts it again, quietly.
+pgpid=$(head -n 1 "$CONVOY_STACK_DIR/pg/data/postmaster.pid")
+kill -9 "$pgpid"
+for _ in $(seq 1 40); do [[ -d /proc/$pgpid ]] || break; sleep 0.25; done
+[[ -f $CONVOY_STACK_DIR/pg/data/postmaster.pid ]] || fail "no pid file left behind to test with"
+again=$("$ROOT/bin/convoy" stack up 2>&1) || fail "stack up after PostgreSQL was killed: $again"
+if grep -q "another server might be running" <<<"$again"; then fail "stack up warned about the stale pid file: $again"; fi
+"$ROOT/bin/convoy" stack status >/dev/null || fail "status after PostgreSQL came back"
 
 "$ROOT/bin/convoy" stack down || fail "stack down"
 for pidfile in "$CONVOY_STACK_DIR"/kinesis/kinesis.pid "$CONVOY_STACK_DIR"/pgbouncer/pgbouncer.pid "$CONVOY_STACK_DIR"/pg/data/postmaster.pid; do
