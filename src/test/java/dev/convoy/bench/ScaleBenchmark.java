@@ -48,8 +48,8 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * <p>{@code bin/convoy bench --main dev.convoy.bench.ScaleBenchmark [sizes] [seconds] [options]}:
  * sizes like {@code 10,50,100} (default 10,100; {@code 0}: only the one-job drivers); options {@code --trigger S}, {@code --separate N} (0: none), {@code --heap 3g} (each driver's -Xmx), {@code --jvm FLAG} (repeatable: a flag for each driver's JVM, to measure it),
  * {@code --settle S} (from start-up to the window; default 20 s + 0.4 s a job, at most 60 s),
- * {@code --profile} (a JFR breakdown of the window's CPU), {@code --spark key=value} and {@code --top key=value}
- * (repeatable: a Spark setting or a top-level config key, to measure it), {@code --chart FILE.jsonl} (redraw only).
+ * {@code --profile} (a JFR breakdown of the window's CPU), {@code --spark key=value}, {@code --top key=value} and {@code --job key=value}
+ * (repeatable: a Spark setting, a top-level config key or every job's key, to measure it; jobs default to {@code shufflePartitions: 1}), {@code --chart FILE.jsonl} (redraw only).
  */
 public final class ScaleBenchmark {
 
@@ -57,7 +57,7 @@ public final class ScaleBenchmark {
 
   /** What one measuring JVM runs. */
   private record Setup(int jobs, int seconds, int triggerSeconds, int settleSeconds, String heap, List<String> jvm, boolean profile,
-                       Map<String, String> spark, Map<String, String> top, List<String> streams, List<String> tables) {}
+                       Map<String, String> spark, Map<String, String> top, Map<String, String> job, List<String> streams, List<String> tables) {}
 
   /** One batch as its query reported it. */
   private record Batch(long startMs, long durationMs, long inputRows, boolean newOffsets) {
@@ -88,6 +88,8 @@ public final class ScaleBenchmark {
     boolean profile = false;
     Map<String, String> spark = new LinkedHashMap<>();
     Map<String, String> top = new LinkedHashMap<>();
+    // Each job's own keys: a 1-partition aggregation suits a light 1-shard job (and was measured so).
+    Map<String, String> job = new LinkedHashMap<>(Map.of("shufflePartitions", "1"));
     List<String> positional = new ArrayList<>();
     for (int i = 0; i < rest.size(); i++) {
       switch (rest.get(i)) {
@@ -103,6 +105,7 @@ public final class ScaleBenchmark {
         case "--profile" -> profile = true;
         case "--top" -> setting(top, rest.get(++i));
         case "--spark" -> setting(spark, rest.get(++i));
+        case "--job" -> setting(job, rest.get(++i));
         default -> positional.add(rest.get(i));
       }
     }
@@ -114,7 +117,7 @@ public final class ScaleBenchmark {
     for (String n : sizes.split(",")) {
       if (n.strip().equals("0")) continue; // 0: only the one-job drivers
       int jobs = Integer.parseInt(n.strip());
-      Setup setup = new Setup(jobs, seconds, trigger, settleSeconds(settle, jobs), heap, jvm, profile, spark, top, List.of(), List.of());
+      Setup setup = new Setup(jobs, seconds, trigger, settleSeconds(settle, jobs), heap, jvm, profile, spark, top, job, List.of(), List.of());
       System.out.printf("one driver, %d jobs, trigger %d s: start-up, then %d s measured…%n", setup.jobs(), trigger, seconds);
       JsonNode r = runChildren(1, setup).getFirst();
       one.add(r);
@@ -125,7 +128,7 @@ public final class ScaleBenchmark {
     table(one);
     if (separate > 0) {
       System.out.printf("%d one-job drivers side by side: %d s measured…%n", separate, seconds);
-      List<JsonNode> apart = runChildren(separate, new Setup(1, seconds, trigger, settleSeconds(settle, 1), heap, jvm, false, spark, top, List.of(), List.of()));
+      List<JsonNode> apart = runChildren(separate, new Setup(1, seconds, trigger, settleSeconds(settle, 1), heap, jvm, false, spark, top, job, List.of(), List.of()));
       System.out.printf("%d one-job drivers: RSS %d MB, heap %d MB, live heap %d MB, threads %d, CPU %.2f cores in all; on time %s%n",
           separate, apart.stream().mapToLong(j -> j.path("rssMB").asLong()).sum(), apart.stream().mapToLong(j -> j.path("heapMB").asLong()).sum(),
           apart.stream().mapToLong(j -> j.path("liveHeapMB").asLong()).sum(), apart.stream().mapToLong(j -> j.path("threads").asLong()).sum(),
@@ -204,8 +207,7 @@ public final class ScaleBenchmark {
           Path out = Files.createTempFile("convoy-scale", ".json");
           Path log = Files.createTempFile("convoy-scale", ".log");
           Setup one = new Setup(setup.jobs(), setup.seconds(), setup.triggerSeconds(), setup.settleSeconds(), setup.heap(), setup.jvm(), setup.profile(),
-              setup.spark(), setup.top(), streams.get(d),
-              tables.get(d));
+              setup.spark(), setup.top(), setup.job(), streams.get(d), tables.get(d));
           List<String> flags = new ArrayList<>(setup.jvm());
           // Spark's stacks are deep: JFR's default of 64 frames would cut off the thread each sample belongs to.
           if (setup.profile()) flags.add("-XX:FlightRecorderOptions:stackdepth=256");
@@ -309,8 +311,8 @@ public final class ScaleBenchmark {
               source: builtin
               table: %s
               trigger: %ds
-              shufflePartitions: 1
           """.formatted(i, setup.streams().get(i), setup.tables().get(i), setup.triggerSeconds()));
+      setup.job().forEach((k, v) -> yaml.append("    ").append(k).append(": ").append(v).append('\n'));
     }
     Map<String, ConcurrentLinkedQueue<Batch>> batches = new ConcurrentHashMap<>();
     long t0 = System.nanoTime();
@@ -370,6 +372,7 @@ public final class ScaleBenchmark {
       result.put("settleSec", setup.settleSeconds());
       result.set("spark", JSON.valueToTree(setup.spark()));
       result.set("top", JSON.valueToTree(setup.top()));
+      result.set("job", JSON.valueToTree(setup.job()));
       result.set("jvm", JSON.valueToTree(setup.jvm()));
       result.put("windowFromMs", from);
       result.put("windowToMs", to);
