@@ -73,6 +73,7 @@ public final class SourceSelection {
     m.put("kinesis.maxFetchRecordsPerShard", Integer.toString(o.maxRecordsPerShard()));
     m.put("kinesis.getRecords.numberOfRecordsPerFetch", Integer.toString(o.getRecordsLimit()));
     m.put("kinesis.getRecords.fetchIntervalMs", Long.toString(o.getRecordsInterval().toMillis()));
+    m.put("kinesis.describeShardInterval", o.listShardsInterval().toMillis() + "ms");
     m.put("kinesis.clientNumRetries", Integer.toString(o.maxRetries()));
     if (o.roleArn() != null) {
       m.put("kinesis.stsRoleArn", o.roleArn());

@@ -32,6 +32,7 @@ class SourceSelectionTest {
         .containsEntry("kinesis.consumerType", "GetRecords")
         .containsEntry("kinesis.startingPosition", "AT_TIMESTAMP 2026-11-25T10:00:00Z")
         .doesNotContainKey("kinesis.maxFetchTimePerShardSec")
+        .containsEntry("kinesis.describeShardInterval", "60000ms")
         .containsEntry("kinesis.stsRoleArn", "arn:aws:iam::123456789012:role/reader");
     assertThat(elsewhere.resolve(SourceChoice.BUILTIN, JOB).options()).isEqualTo(JOB);
   }

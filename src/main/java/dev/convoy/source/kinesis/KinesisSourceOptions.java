@@ -31,6 +31,7 @@ public record KinesisSourceOptions(
     Duration maxFetchTime,
     int getRecordsLimit,
     Duration getRecordsInterval,
+    Duration listShardsInterval,
     int maxRetries,
     String roleArn,
     String roleSessionName) implements Serializable {
@@ -53,12 +54,13 @@ public record KinesisSourceOptions(
   public static final String MAX_FETCH_TIME = "maxFetchTime";
   public static final String GET_RECORDS_LIMIT = "getRecordsLimit";
   public static final String GET_RECORDS_INTERVAL = "getRecordsInterval";
+  public static final String LIST_SHARDS_INTERVAL = "listShardsInterval";
   public static final String MAX_RETRIES = "maxRetries";
   public static final String ROLE_ARN = "roleArn";
   public static final String ROLE_SESSION_NAME = "roleSessionName";
 
   private static final Set<String> KNOWN = Set.of(STREAM_NAME, REGION, ENDPOINT_URL, STARTING_POSITION, STARTING_TIMESTAMP,
-      MAX_RECORDS_PER_SHARD, MAX_FETCH_TIME, GET_RECORDS_LIMIT, GET_RECORDS_INTERVAL, MAX_RETRIES, ROLE_ARN, ROLE_SESSION_NAME);
+      MAX_RECORDS_PER_SHARD, MAX_FETCH_TIME, GET_RECORDS_LIMIT, GET_RECORDS_INTERVAL, LIST_SHARDS_INTERVAL, MAX_RETRIES, ROLE_ARN, ROLE_SESSION_NAME);
 
   public KinesisSourceOptions {
     if (streamName == null || streamName.isBlank()) throw new IllegalArgumentException("convoy-kinesis: option '" + STREAM_NAME + "' is required");
@@ -67,6 +69,7 @@ public record KinesisSourceOptions(
     if (getRecordsLimit < 1 || getRecordsLimit > 10_000) throw bad(GET_RECORDS_LIMIT, getRecordsLimit, "between 1 and 10000");
     if (maxRecordsPerShard < 1) throw bad(MAX_RECORDS_PER_SHARD, maxRecordsPerShard, "at least 1");
     if (maxRetries < 0) throw bad(MAX_RETRIES, maxRetries, "0 or more");
+    if (listShardsInterval.isNegative()) throw bad(LIST_SHARDS_INTERVAL, listShardsInterval, "0 (every trigger) or more");
   }
 
   private static IllegalArgumentException bad(String option, Object value, String rule) {
@@ -91,6 +94,7 @@ public record KinesisSourceOptions(
         duration(options, MAX_FETCH_TIME, "10s"),
         integer(options, GET_RECORDS_LIMIT, 10_000),
         duration(options, GET_RECORDS_INTERVAL, "200ms"),
+        duration(options, LIST_SHARDS_INTERVAL, "1m"),
         integer(options, MAX_RETRIES, 8),
         blankToNull(options.get(ROLE_ARN)),
         options.getOrDefault(ROLE_SESSION_NAME, "convoy"));

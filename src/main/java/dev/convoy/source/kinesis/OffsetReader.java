@@ -41,6 +41,9 @@ final class OffsetReader implements BatchPlanner.Hints, AutoCloseable {
 
   private record Ends(long batch, Map<String, ShardEnd> byShard) {}
 
+  /** The stream's shards as last listed, when, and which of the shards being read were finished then. */
+  private record Listing(List<Shard> shards, long atMillis, Set<String> finishedThen) {}
+
   private final KinesisSourceOptions options;
   private final StreamProxy proxy;
   private final ShardReader reader;
@@ -51,6 +54,7 @@ final class OffsetReader implements BatchPlanner.Hints, AutoCloseable {
   private final Map<String, Long> lastCall = new ConcurrentHashMap<>();
   private final Map<String, Long> millisBehindLatest = new ConcurrentHashMap<>();
   private volatile Ends lastEnds = new Ends(KinesisOffset.NO_BATCH, Map.of());
+  private volatile Listing listing;
 
   OffsetReader(KinesisSourceOptions options, StreamProxy proxy, BatchEnds ends, Clock clock) {
     this.options = options;
@@ -149,12 +153,28 @@ final class OffsetReader implements BatchPlanner.Hints, AutoCloseable {
 
   /** New shards (children of a split or merge) join from their start; finished shards the stream no longer lists retire. */
   private void discover(SortedMap<String, ShardState> now) {
-    List<Shard> listed = reader.shards();
+    List<Shard> listed = listed(now);
     Set<String> listedIds = listed.stream().map(Shard::shardId).collect(Collectors.toSet());
     now.values().removeIf(s -> s.finished() && !listedIds.contains(s.shardId()));
     for (Shard shard : listed) {
       now.putIfAbsent(shard.shardId(), ShardState.at(shard.shardId(), shard.parents(), new Position.TrimHorizon(), false));
     }
+  }
+
+  /**
+   * The stream's shards, listed again only when a shard being read has finished since the last listing
+   * or {@code listShardsInterval} has passed. A split or merge closes the shards it replaces, and their
+   * children are read only after them, so a closed shard is the moment to look for children.
+   */
+  private List<Shard> listed(SortedMap<String, ShardState> now) {
+    Set<String> finished = now.values().stream().filter(ShardState::finished).map(ShardState::shardId).collect(Collectors.toSet());
+    long nowMillis = clock.millis();
+    Listing last = listing;
+    if (last == null || !last.finishedThen().containsAll(finished) || nowMillis - last.atMillis() >= options.listShardsInterval().toMillis()) {
+      last = new Listing(List.copyOf(reader.shards()), nowMillis, finished);
+      listing = last;
+    }
+    return last.shards();
   }
 
   private ShardReader.Probe probe(ShardState s) {

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.convoy.source.kinesis.proxy.StreamProxy.Position;
+import dev.convoy.testing.MovableClock;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -147,6 +150,61 @@ class OffsetReaderTest {
     assertThat(first.shards().get(child).read()).as("parent not yet read to its end").isFalse();
     assertThat(second.shards().get(S0).finished()).isTrue();
     assertThat(second.shards().get(child).read()).isTrue();
+  }
+
+  @Test
+  void theShardsAreListedAgainOnlyOnceListShardsIntervalHasPassed() {
+    MovableClock clock = new MovableClock(Instant.parse("2026-11-29T00:00:00Z"));
+    OffsetReader reader = new OffsetReader(OPTIONS, kinesis, ends(), clock);
+    KinesisOffset start = initial(S0, S1);
+
+    for (int trigger = 0; trigger < 3; trigger++) reader.next(start);
+    long withinTheInterval = kinesis.count("ListShards");
+    clock.advance(Duration.ofMinutes(1));
+    reader.next(start);
+
+    assertThat(withinTheInterval).as("three idle triggers within the default minute").isEqualTo(1);
+    assertThat(kinesis.count("ListShards")).isEqualTo(2);
+  }
+
+  @Test
+  void aSplitWhileItsParentIsReadIsListedAsSoonAsTheParentsReadReachesItsEnd() {
+    OffsetReader reader = new OffsetReader(OPTIONS, kinesis, ends(), new MovableClock(Instant.parse("2026-11-29T00:00:00Z")));
+    kinesis.put(S0, "a", 3);
+    KinesisOffset first = reader.next(initial(S0, S1));
+    // The split: S0 closes after two more records, and its child takes its keys from then on.
+    kinesis.put(S0, "b", 2);
+    kinesis.close(S0);
+    String child = FakeStreamProxy.shardId(2);
+    kinesis.addShard(child, S0, null);
+    kinesis.put(child, "c", 2);
+    readAsATask(first, S0);
+
+    KinesisOffset second = reader.next(first);
+
+    assertThat(kinesis.count("ListShards")).isEqualTo(2);
+    assertThat(second.shards().get(S0).finished()).isTrue();
+    assertThat(second.shards()).containsKey(child);
+    assertThat(second.shards().get(child).read()).isTrue();
+  }
+
+  @Test
+  void aShardThatClosesWhileIdleIsFoundByItsProbeAndItsChildrenAreListedOnTheNextTrigger() {
+    OffsetReader reader = new OffsetReader(OPTIONS, kinesis, ends(), new MovableClock(Instant.parse("2026-11-29T00:00:00Z")));
+    KinesisOffset start = initial(S0, S1);
+    assertThat(reader.next(start)).isSameAs(start);
+    kinesis.close(S0);
+    String child = FakeStreamProxy.shardId(2);
+    kinesis.addShard(child, S0, null);
+    kinesis.put(child, "c", 2);
+
+    KinesisOffset closed = reader.next(start);
+    KinesisOffset next = reader.next(closed);
+
+    assertThat(closed.shards().get(S0).finished()).isTrue();
+    assertThat(next.shards()).containsKey(child);
+    assertThat(next.shards().get(child).read()).isTrue();
+    assertThat(kinesis.count("ListShards")).isEqualTo(2);
   }
 
   @Test

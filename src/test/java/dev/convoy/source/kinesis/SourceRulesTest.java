@@ -67,6 +67,8 @@ class SourceRulesTest {
         .hasMessageContaining("'startingPosition' is 'EARLIEST_EVER'");
     assertThatThrownBy(() -> KinesisSourceOptions.from(Map.of("streamName", "s", "maxRecordsPerShard", "ten")))
         .hasMessageContaining("'maxRecordsPerShard' is 'ten'");
+    assertThatThrownBy(() -> KinesisSourceOptions.from(Map.of("streamName", "s", "listShardsInterval", "-PT1S")))
+        .hasMessageContaining("'listShardsInterval' is PT-1S");
   }
 
   @Test
