@@ -9,15 +9,15 @@ convoy_build_if_stale() {
     return 0
   fi
   echo "convoy: building (sources changed)" >&2
-  convoy_mvn_quiet compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=compile \
-    || { echo "convoy: the build failed; run 'make build' to see why" >&2; return 1; }
+  convoy_mvn_quiet compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=compile || return 1
   touch "$stamp"
 }
 
-# convoy_mvn_quiet <goals and flags>: a quiet build without tests, its output on stderr. Maven's
-# console library prints colour resets even in batch mode; they only clutter the output.
+# convoy_mvn_quiet <goals and flags>: a quiet build without tests, its output on stderr, and what to
+# do if it fails. Maven's console library prints colour resets even in batch mode; they only clutter.
 convoy_mvn_quiet() {
-  (set -o pipefail; cd "$CONVOY_ROOT" && convoy_mvn -q -DskipTests "$@" 2>&1 | sed -u $'s/\e\\[0m//g' >&2)
+  (set -o pipefail; cd "$CONVOY_ROOT" && convoy_mvn -q -DskipTests "$@" 2>&1 | sed -u $'s/\e\\[0m//g' >&2) \
+    || { echo "convoy: the build failed; run 'make build' to see why" >&2; return 1; }
 }
 
 # The JVM flags Spark needs, from their one copy in conf/jvm.properties, less the --add-opens of
@@ -62,8 +62,7 @@ convoy_java() {
 # convoy_bench --main <class> [args...]: runs a benchmark harness's main class instead.
 convoy_bench() {
   convoy_find_jdk || return 1
-  convoy_mvn_quiet test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test \
-    || { echo "convoy: the build failed; run 'make build' to see why" >&2; return 1; }
+  convoy_mvn_quiet test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test || return 1
   local opts
   opts=$(convoy_jvm_opts)
   local main=org.openjdk.jmh.Main
