@@ -88,7 +88,8 @@ public final class DecodePayloads<T> implements MapPartitionsFunction<Row, T> {
     return new String((byte[]) r.get(i), StandardCharsets.UTF_8);
   }
 
-  private static Instant arrival(long micros) {
+  /** A Kinesis arrival time in microseconds, as Spark keeps timestamps, to an instant. */
+  static Instant arrival(long micros) {
     return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
   }
 }

@@ -1,6 +1,9 @@
 package dev.convoy.transform;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.raise_error;
+import static org.apache.spark.sql.functions.when;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
@@ -15,6 +18,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -73,6 +77,35 @@ class DecodeEventsIT {
         .satisfies(d -> assertThat(d.payload()).isEqualTo(bad));
     assertThat(deadLetters.value()).filteredOn(d -> d.stream().equals("stream-c")).singleElement()
         .satisfies(d -> assertThat(d.error()).isEqualTo("event type EmailOpened where EmailSent was expected"));
+  }
+
+  @Test
+  void aRecordsOriginIsReadOnlyForADeadLetterAndEachPayloadIsDecodedOnce() {
+    EventEncoder encoder = new EventEncoder(WireProtocol.COMPACT);
+    byte[] good = encoder.encode(new Event.EmailSent("email-1", "subscriber-1", "campaign-1", SENT_AT.toEpochMilli()));
+    byte[] bad = "not thrift".getBytes(StandardCharsets.UTF_8);
+    // Reading a decoded record's origin fails the query, so passing shows that only the refused record's is read.
+    Column unread = raise_error(lit("the origin of a decoded record was read"));
+    Dataset<Row> records = spark.createDataFrame(List.of(
+        record(good, "stream-a", "pk-1", "1"), record(bad, "stream-b", "pk-2", "2"), record(good, "stream-c", "pk-3", "3")),
+        KinesisSourceProvider.SCHEMA).repartition(2);
+    Column refused = col("data").equalTo(lit(bad));
+    records = records.select(col("data"), when(refused, col("streamName")).otherwise(unread).as("streamName"),
+        when(refused, col("partitionKey")).otherwise(unread).as("partitionKey"),
+        when(refused, col("sequenceNumber")).otherwise(unread).as("sequenceNumber"),
+        when(refused, col("approximateArrivalTimestamp")).otherwise(unread.cast("timestamp")).as("approximateArrivalTimestamp"));
+    CollectionAccumulator<DeadLetter> deadLetters = spark.sparkContext().collectionAccumulator();
+
+    Dataset<Row> events = new DecodeEvents("job-a", EventType.SENT, WireProtocol.COMPACT, deadLetters).apply(records);
+
+    assertThat(events.collectAsList()).hasSize(2);
+    assertThat(deadLetters.value()).extracting(DeadLetter::stream, DeadLetter::partitionKey, DeadLetter::sequenceNumber,
+        DeadLetter::arrivalTime).containsExactly(tuple("stream-b", "pk-2", "2", ARRIVED));
+    Aggregation aggregation = new Aggregation(Duration.ofHours(1), Duration.ofHours(24), List.of(Dimension.CAMPAIGN_ID),
+        List.of(Metric.EVENTS, Metric.DISTINCT_SUBSCRIBERS));
+    String plan = new HourlyBuckets(aggregation, spark.sparkContext().longAccumulator()).apply(events)
+        .queryExecution().optimizedPlan().toString();
+    assertThat(plan.split(DecodeEvents.DECODE + "\\(", -1)).as("calls of the decoder in %s", plan).hasSize(2);
   }
 
   @Test
