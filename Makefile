@@ -53,8 +53,8 @@ bench-scale: stack-up ## 10 and 100 jobs in one driver at 10 s, 100 at 20, 30 an
 	cp target/bench-scale.jsonl docs/benchmarks-scale.jsonl
 
 bench-pipeline: stack-up ## one job with data in hand: events/s through decode, buckets and the sink, 4 jobs in batches of 500k, the low-cardinality one in batches of 1M too (docs/benchmarks.md)
-	eval "$$($(CONVOY) stack env)" && $(CONVOY) bench --main dev.convoy.bench.PipelineBenchmark 500000 6 \
-	  && $(CONVOY) bench --main dev.convoy.bench.PipelineBenchmark 1000000 6 --job 1
+	eval "$$($(CONVOY) stack env)" && $(CONVOY) bench --main dev.convoy.bench.PipelineBenchmark 500000 20 --warmup 10 \
+	  && $(CONVOY) bench --main dev.convoy.bench.PipelineBenchmark 1000000 20 --warmup 10 --job 1
 
 bench-fairshare: ## 20 overloaded jobs before/after the batch gate: batches, longest wait, share per job (docs/benchmarks.md)
 	$(CONVOY) bench --main dev.convoy.bench.FairShareBenchmark
