@@ -78,8 +78,8 @@ public final class DecodeEvents {
   }
 
   public Dataset<Row> apply(Dataset<Row> kinesisRows) {
-    // Both functions are marked nondeterministic so that the optimizer neither copies the decoder into
-    // each use of its result (which would decode every payload several times) nor drops the dead letters.
+    // Both functions are marked nondeterministic so that no optimizer rule may copy the decoder into each
+    // use of its result (decoding every payload several times) or drop the dead letters' function.
     UserDefinedFunction decode = udf(new Decode(type, protocol), DECODED).asNonNullable().asNondeterministic().withName(DECODE);
     UserDefinedFunction deadLetter = udf(new Refuse(job, deadLetters), DataTypes.BooleanType).asNondeterministic()
         .withName(DEAD_LETTER);

@@ -63,19 +63,11 @@ public final class PipelineBenchmark {
       return;
     }
     List<String> rest = new ArrayList<>(List.of(args));
-    int only = rest.indexOf("--job");
-    List<Profile> profiles = PROFILES;
-    if (only >= 0) {
-      profiles = List.of(PROFILES.get(Integer.parseInt(rest.get(only + 1)) - 1));
-      rest.subList(only, only + 2).clear();
-    }
+    String only = takeOption(rest, "--job");
+    List<Profile> profiles = only == null ? PROFILES : List.of(PROFILES.get(Integer.parseInt(only) - 1));
     // The JIT still took a third of the CPU in the third and fourth batches of a young JVM (2026-11-29).
-    int warmup = 10;
-    int warm = rest.indexOf("--warmup");
-    if (warm >= 0) {
-      warmup = Integer.parseInt(rest.get(warm + 1));
-      rest.subList(warm, warm + 2).clear();
-    }
+    String warm = takeOption(rest, "--warmup");
+    int warmup = warm == null ? 10 : Integer.parseInt(warm);
     int perBatch = rest.size() > 0 ? Integer.parseInt(rest.get(0)) : 500_000;
     int batches = rest.size() > 1 ? Integer.parseInt(rest.get(1)) : 20;
     if (batches <= warmup) throw new IllegalArgumentException(batches + " batches leave none to measure after " + warmup + " of warm-up");
@@ -85,6 +77,15 @@ public final class PipelineBenchmark {
     System.out.printf("%-55s %12s %12s %10s %10s %8s %8s%n", "job", "events/s", "buckets/s", "batch ms", "spark ms", "write ms",
         "cpu ms");
     for (Profile p : profiles) run(stack, p, perBatch, batches, warmup);
+  }
+
+  /** The value after {@code name} in {@code args}, both removed from them, or null when it is not there. */
+  private static String takeOption(List<String> args, String name) {
+    int at = args.indexOf(name);
+    if (at < 0) return null;
+    String value = args.get(at + 1);
+    args.subList(at, at + 2).clear();
+    return value;
   }
 
   private static void run(LocalStack stack, Profile profile, int perBatch, int batches, int warmup) throws Exception {
