@@ -102,7 +102,8 @@ public final class LocalFirstCheckpointFiles implements CheckpointFileManager {
       java.nio.file.Path target = local(path);
       java.nio.file.Path temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
       try {
-        Files.createDirectories(target.getParent());
+        // Checked first: on an existing folder (every file but a checkpoint's first) createDirectories throws twice inside.
+        if (!Files.isDirectory(target.getParent())) Files.createDirectories(target.getParent());
         return new AtomicFile(new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16), temp, target, overwriteIfPossible);
       } catch (IOException e) {
         throw sneaky(e);
@@ -205,12 +206,16 @@ public final class LocalFirstCheckpointFiles implements CheckpointFileManager {
     public synchronized void close() throws IOException {
       if (done) return;
       done = true;
+      boolean moved = false;
       try {
         underlyingStream().close();
         if (overwrite) {
           Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-          // A checksum Hadoop wrote for the old file would no longer match the new one.
-          Files.deleteIfExists(target.resolveSibling("." + target.getFileName() + ".crc"));
+          moved = true;
+          // A checksum Hadoop wrote for the old file would no longer match the new one. (Files.exists
+          // first: deleteIfExists throws inside when there is none, which is almost always.)
+          java.nio.file.Path crc = target.resolveSibling("." + target.getFileName() + ".crc");
+          if (Files.exists(crc)) Files.deleteIfExists(crc);
         } else {
           try {
             Files.createLink(target, temp); // fails if the target exists, unlike a rename
@@ -219,7 +224,7 @@ public final class LocalFirstCheckpointFiles implements CheckpointFileManager {
           }
         }
       } finally {
-        Files.deleteIfExists(temp);
+        if (!moved) Files.deleteIfExists(temp);
       }
     }
 

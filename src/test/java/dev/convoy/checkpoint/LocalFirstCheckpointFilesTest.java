@@ -82,6 +82,7 @@ class LocalFirstCheckpointFilesTest {
     write(file, "new", true);
     assertEquals("new", read(file));
     assertFalse(Files.exists(crc));
+    assertEquals(List.of("1.delta"), namesIn(dir.resolve("state/0/0")), "no temporary file is left");
   }
 
   @Test
