@@ -320,6 +320,8 @@ public final class ScaleBenchmark {
     long epoch0 = System.currentTimeMillis();
     Recording startupRecording = setup.profile() ? new Recording(Configuration.getConfiguration("profile")) : null;
     if (startupRecording != null) startupRecording.start();
+    Map<Integer, ThreadCpu> startupThreadCpu0 = threadCpu();
+    Map<Integer, ThreadCpu> startupThreadCpu = new HashMap<>(startupThreadCpu0);
     try (RunCommand.Running driver = RunCommand.start(ConvoyConfig.parse("scale", yaml.toString(), env), env)) {
       double started = (System.nanoTime() - t0) / 1e9; // the session made, every sink prepared, every query submitted
       // Every query's progress reaches the context's listener bus, whichever session runs it.
@@ -335,7 +337,11 @@ public final class ScaleBenchmark {
           }
         }
       });
-      while (driver.driver().status().stream().anyMatch(s -> s.lastBatchId() < 0)) Thread.sleep(200); // polls start-up
+      for (int polls = 0; driver.driver().status().stream().anyMatch(s -> s.lastBatchId() < 0); polls++) { // polls start-up
+        if (polls % 5 == 0) startupThreadCpu.putAll(threadCpu()); // every second: a compiler thread may end
+        Thread.sleep(200);
+      }
+      startupThreadCpu.putAll(threadCpu());
       double startup = (System.nanoTime() - t0) / 1e9;
       long startupCpuNs = os.getProcessCpuTime();
       if (startupRecording != null) startupRecording.stop();
@@ -359,8 +365,7 @@ public final class ScaleBenchmark {
       }
       long cpuNs = os.getProcessCpuTime() - cpu0;
       threadCpu.putAll(threadCpu());
-      Map<String, Long> cpuByThreads = new LinkedHashMap<>();
-      threadCpu.forEach((tid, t) -> cpuByThreads.merge(t.kind(), t.ticks() - threadCpu0.getOrDefault(tid, new ThreadCpu(t.kind(), 0)).ticks(), Long::sum));
+      Map<String, Long> cpuByThreads = ticksByKind(threadCpu0, threadCpu);
       if (recording != null) recording.stop();
       System.gc(); // what the jobs keep, rather than what the collector has yet to reclaim
       long liveHeap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
@@ -377,7 +382,9 @@ public final class ScaleBenchmark {
       result.put("windowFromMs", from);
       result.put("windowToMs", to);
       result.put("startupSec", Math.round(startup * 10) / 10.0);
-      startup(batches, epoch0, started, startupCpuNs, result);
+      startup(batches, epoch0, started, startup, startupCpuNs, result);
+      ObjectNode startupByThreads = result.putObject("startupCpuSecByThreads");
+      ticksByKind(startupThreadCpu0, startupThreadCpu).forEach((kind, ticks) -> startupByThreads.put(kind, Math.round(ticks * 10.0 / CLOCK_TICKS) / 10.0));
       onTime(batches, from, to, setup.triggerSeconds() * 1000L, result);
       List<Batch> window = batches.values().stream().flatMap(q -> q.stream()).filter(b -> b.startMs() >= from && b.startMs() < to).toList();
       long dataBatches = window.stream().filter(b -> b.inputRows() > 0).count();
@@ -415,9 +422,9 @@ public final class ScaleBenchmark {
   /**
    * Where start-up went: until {@code RunCommand.start} returned (the session, every sink prepared),
    * then the first batch of each job (when the earliest and the last began, the longest), and the CPU
-   * the process used until every job had one.
+   * the process used until every job had one, and how many later batches of the jobs already running began meanwhile.
    */
-  private static void startup(Map<String, ConcurrentLinkedQueue<Batch>> batches, long epoch0, double started, long cpuNs,
+  private static void startup(Map<String, ConcurrentLinkedQueue<Batch>> batches, long epoch0, double started, double startup, long cpuNs,
                               ObjectNode result) {
     List<Batch> firsts = batches.values().stream()
         .map(q -> q.stream().min(java.util.Comparator.comparingLong(Batch::startMs)).orElseThrow()).toList();
@@ -426,6 +433,8 @@ public final class ScaleBenchmark {
     result.put("startupFirstBatchToSec", Math.round((firsts.stream().mapToLong(Batch::startMs).max().orElse(epoch0) - epoch0) / 100.0) / 10.0);
     result.put("startupFirstBatchMaxMs", firsts.stream().mapToLong(Batch::durationMs).max().orElse(0));
     result.put("startupCpuSec", Math.round(cpuNs / 1e8) / 10.0);
+    long end = epoch0 + Math.round(startup * 1000);
+    result.put("startupLaterBatches", batches.values().stream().mapToLong(q -> q.stream().filter(b -> b.startMs() < end).count() - 1).sum());
   }
 
   /**
@@ -499,6 +508,9 @@ public final class ScaleBenchmark {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (java.io.UncheckedIOException e) {
+      // The run's end interrupted a put: the load is over, not failed (the proxy says so with this cause).
+      if (!(e.getCause() instanceof java.io.InterruptedIOException)) throw e;
     }
   }
 
@@ -514,6 +526,13 @@ public final class ScaleBenchmark {
 
   /** Linux's USER_HZ: /proc reports CPU times in these ticks on every architecture Linux runs the JDK on. */
   private static final long CLOCK_TICKS = 100;
+
+  /** CPU ticks from {@code before} to {@code after} by kind of thread; a thread that began in between counts from zero. */
+  private static Map<String, Long> ticksByKind(Map<Integer, ThreadCpu> before, Map<Integer, ThreadCpu> after) {
+    Map<String, Long> byKind = new LinkedHashMap<>();
+    after.forEach((tid, t) -> byKind.merge(t.kind(), t.ticks() - before.getOrDefault(tid, new ThreadCpu(t.kind(), 0)).ticks(), Long::sum));
+    return byKind;
+  }
 
   /**
    * Every thread of this process (Linux's /proc), by thread id. In local mode the executors' task
