@@ -277,6 +277,7 @@ public final class ScaleBenchmark {
             }
           }
         } catch (java.sql.SQLException notYet) {
+          if (c.isClosed()) return; // the run's end interrupted the query, and the driver closed the connection
           if (!c.getAutoCommit()) c.rollback(); // a job's table is made when its driver starts; until then the query fails
         }
         Thread.sleep(250); // the freshness probe's resolution
