@@ -56,7 +56,10 @@ public final class Driver implements Jobs, AutoCloseable {
   /** Copy-on-write, in config order: status reads it from any thread while a live change swaps it. */
   private volatile Map<String, JobRunner> runners = Map.of();
   private final ReentrantLock changing = new ReentrantLock();
-  private final ProgressTracker progress = new ProgressTracker();
+  private final ProgressTracker progress = new ProgressTracker(name -> {
+    JobRunner r = runners.get(name);
+    return r == null ? null : r.job().settings().trigger();
+  }, Clock.systemUTC());
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
   private final Function<String, JobCounters> counters;
   private final BatchGate gate;

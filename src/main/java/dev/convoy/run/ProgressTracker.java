@@ -1,21 +1,53 @@
 package dev.convoy.run;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.sql.streaming.SourceProgress;
 import org.apache.spark.sql.streaming.StateOperatorProgress;
 import org.apache.spark.sql.streaming.StreamingQueryListener;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Keeps each job's latest query progress (queries are named after their job), its late-event count and its recent batches. */
+/**
+ * Keeps each job's latest query progress (queries are named after their job), its late-event count and
+ * its recent batches, and logs a job whose batches take longer than its trigger ({@link SlowBatches}).
+ */
 final class ProgressTracker extends StreamingQueryListener {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProgressTracker.class);
 
   record Snapshot(StreamingQueryProgress progress, long sourceLagMs) {}
 
   private final Map<String, Snapshot> latest = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> late = new ConcurrentHashMap<>();
   private final BatchHistory history = new BatchHistory();
+  /** A job's trigger, or null for a query that is not a job's. */
+  private final Function<String, Duration> triggers;
+  private final SlowBatches slow;
+  private final Consumer<String> warn;
+
+  /** For queries whose triggers are not known: no slow-batch warnings. */
+  ProgressTracker() {
+    this(job -> null, Clock.systemUTC());
+  }
+
+  /** @param triggers a job's trigger by its name (null: not a job's query) */
+  ProgressTracker(Function<String, Duration> triggers, Clock clock) {
+    this(triggers, clock, LOG::warn);
+  }
+
+  /** @param warn where a slow job's warning goes: the log, or a test's list */
+  ProgressTracker(Function<String, Duration> triggers, Clock clock, Consumer<String> warn) {
+    this.triggers = triggers;
+    this.slow = new SlowBatches(clock);
+    this.warn = warn;
+  }
 
   @Override
   public void onQueryStarted(QueryStartedEvent event) {}
@@ -35,6 +67,8 @@ final class ProgressTracker extends StreamingQueryListener {
     latest.put(p.name(), new Snapshot(p, lag));
     Long took = p.durationMs().get("triggerExecution");
     history.add(p.name(), java.time.Instant.parse(p.timestamp()).toEpochMilli(), took == null ? 0 : took, lag);
+    Duration trigger = triggers.apply(p.name());
+    if (trigger != null && took != null) slow.batch(p.name(), p.runId(), p.batchId(), took, trigger).ifPresent(warn);
   }
 
   @Override
@@ -49,6 +83,7 @@ final class ProgressTracker extends StreamingQueryListener {
     latest.remove(job);
     late.remove(job);
     history.forget(job);
+    slow.forget(job);
   }
 
   BatchHistory history() {

@@ -10,6 +10,8 @@ import static org.awaitility.Awaitility.await;
 import dev.convoy.job.Job;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -102,11 +104,33 @@ class JobRunnerIT {
     assertThat(slots.availablePermits()).as("the slot is back").isEqualTo(1);
   }
 
+  @Test
+  void aJobWhoseBatchesOutrunItsTriggerIsNamedButNotForItsFirstBatch() throws Exception {
+    List<String> warnings = new CopyOnWriteArrayList<>();
+    ProgressTracker tracker = new ProgressTracker(name -> name.equals("slow") ? Duration.ofMillis(500) : null, java.time.Clock.systemUTC(),
+        warnings::add);
+    JobRunner slow = new JobRunner(job("slow", this::rate, Duration.ofMillis(700)), spark, new Semaphore(1), gate, threads, tracker);
+    slow.start();
+    try {
+      await().atMost(2, TimeUnit.MINUTES).until(() -> !warnings.isEmpty());
+      assertThat(warnings.getFirst()).startsWith("job slow: batch ").doesNotStartWith("job slow: batch 0 ")
+          .contains("longer than its 0.5 s trigger", "runbook");
+    } finally {
+      slow.stop(Duration.ofMinutes(1));
+    }
+    assertThat(warnings).as("once, then not again within " + SlowBatches.REPEAT).hasSize(1);
+  }
+
   private Dataset<Row> rate(SparkSession s) {
     return s.readStream().format("rate").option("rowsPerSecond", "10").load();
   }
 
   private Job job(String name, Job.Source source) {
+    return job(name, source, Duration.ZERO);
+  }
+
+  /** @param sinkTakes how long the sink's collect takes: a batch at least that long */
+  private Job job(String name, Job.Source source, Duration sinkTakes) {
     Job.Settings settings = new Job.Settings(Duration.ofMillis(500), work.resolve(name).toString(), 1, 1,
         new RestartPolicy(0, Duration.ofSeconds(1), Duration.ofSeconds(1)));
     return new Job(name, settings, source, d -> d, d -> d, new Job.Sink() {
@@ -116,6 +140,11 @@ class JobRunnerIT {
       @Override
       public Job.Write collect(Dataset<Row> batch, long batchId) {
         batch.count();
+        try {
+          Thread.sleep(sinkTakes.toMillis()); // the slow batch under test, not a wait for anything
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
         return () -> {};
       }
 
