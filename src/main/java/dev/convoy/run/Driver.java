@@ -59,7 +59,7 @@ public final class Driver implements Jobs, AutoCloseable {
   private final ProgressTracker progress = new ProgressTracker(name -> {
     JobRunner r = runners.get(name);
     return r == null ? null : r.job().settings().trigger();
-  }, Clock.systemUTC());
+  }, Clock.systemUTC(), LOG::warn); // beside the starvation warnings, in the driver's log
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
   private final Function<String, JobCounters> counters;
   private final BatchGate gate;

@@ -11,16 +11,12 @@ import org.apache.spark.sql.streaming.SourceProgress;
 import org.apache.spark.sql.streaming.StateOperatorProgress;
 import org.apache.spark.sql.streaming.StreamingQueryListener;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Keeps each job's latest query progress (queries are named after their job), its late-event count and
  * its recent batches, and logs a job whose batches take longer than its trigger ({@link SlowBatches}).
  */
 final class ProgressTracker extends StreamingQueryListener {
-
-  private static final Logger LOG = LoggerFactory.getLogger(ProgressTracker.class);
 
   record Snapshot(StreamingQueryProgress progress, long sourceLagMs) {}
 
@@ -34,15 +30,13 @@ final class ProgressTracker extends StreamingQueryListener {
 
   /** For queries whose triggers are not known: no slow-batch warnings. */
   ProgressTracker() {
-    this(job -> null, Clock.systemUTC());
+    this(job -> null, Clock.systemUTC(), warning -> {});
   }
 
-  /** @param triggers a job's trigger by its name (null: not a job's query) */
-  ProgressTracker(Function<String, Duration> triggers, Clock clock) {
-    this(triggers, clock, LOG::warn);
-  }
-
-  /** @param warn where a slow job's warning goes: the log, or a test's list */
+  /**
+   * @param triggers a job's trigger by its name (null: not a job's query)
+   * @param warn where a slow job's warning goes: the driver's log, or a test's list
+   */
   ProgressTracker(Function<String, Duration> triggers, Clock clock, Consumer<String> warn) {
     this.triggers = triggers;
     this.slow = new SlowBatches(clock);
