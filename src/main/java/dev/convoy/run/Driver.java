@@ -56,10 +56,8 @@ public final class Driver implements Jobs, AutoCloseable {
   /** Copy-on-write, in config order: status reads it from any thread while a live change swaps it. */
   private volatile Map<String, JobRunner> runners = Map.of();
   private final ReentrantLock changing = new ReentrantLock();
-  private final ProgressTracker progress = new ProgressTracker(name -> {
-    JobRunner r = runners.get(name);
-    return r == null ? null : r.job().settings().trigger();
-  }, Clock.systemUTC(), LOG::warn); // beside the starvation warnings, in the driver's log
+  private final StartupOrder startup;
+  private final ProgressTracker progress;
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
   private final Function<String, JobCounters> counters;
   private final BatchGate gate;
@@ -80,10 +78,15 @@ public final class Driver implements Jobs, AutoCloseable {
         Clock.systemUTC());
     this.slots = new Slots(maxConcurrentJobs);
     this.pools = new SchedulerPools(spark.sparkContext());
+    this.startup = new StartupOrder(jobs.stream().map(Job::name).toList(), StartupOrder.LONGEST, Clock.systemUTC(), LOG::info);
+    this.progress = new ProgressTracker(name -> {
+      JobRunner r = runners.get(name);
+      return r == null ? null : r.job().settings().trigger();
+    }, startup::during, Clock.systemUTC(), LOG::warn); // beside the starvation warnings, in the driver's log
     Map<String, JobRunner> all = new LinkedHashMap<>();
     for (Job job : jobs) {
       pools.ensure(job.name(), job.settings().weight()); // each job's FAIR pool, weighted as the job says
-      all.put(job.name(), new JobRunner(job, spark, slots, gate, threads, progress));
+      all.put(job.name(), new JobRunner(job, spark, slots, gate, startup, threads, progress));
     }
     this.runners = Collections.unmodifiableMap(all);
   }
@@ -120,6 +123,7 @@ public final class Driver implements Jobs, AutoCloseable {
 
   public void start() {
     prepareSinks(runners.values().stream().map(JobRunner::job).toList());
+    startup.begin();
     runners.values().forEach(JobRunner::start);
     threads.submit(this::watchForStarvation);
   }
@@ -273,7 +277,7 @@ public final class Driver implements Jobs, AutoCloseable {
     try {
       if (runners.containsKey(job.name())) throw new IllegalArgumentException("job '" + job.name() + "' already runs in this driver");
       pools.ensure(job.name(), job.settings().weight());
-      JobRunner r = new JobRunner(job, spark, slots, gate, threads, progress);
+      JobRunner r = new JobRunner(job, spark, slots, gate, startup, threads, progress);
       Map<String, JobRunner> next = new LinkedHashMap<>(runners);
       next.put(job.name(), r);
       runners = Collections.unmodifiableMap(next);

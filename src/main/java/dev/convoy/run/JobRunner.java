@@ -4,6 +4,7 @@ import dev.convoy.control.JobState;
 
 import dev.convoy.errors.Causes;
 import dev.convoy.job.Job;
+import dev.convoy.source.BatchHold;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -41,6 +42,7 @@ final class JobRunner {
   private final Semaphore slots;
   private final ExecutorService threads;
   private final BatchGate gate;
+  private final StartupOrder startup;
   private final AtomicReference<JobState> state = new AtomicReference<>(JobState.STOPPED);
   private final AtomicInteger restarts = new AtomicInteger();
   private final AtomicReference<String> lastError = new AtomicReference<>();
@@ -53,7 +55,8 @@ final class JobRunner {
   /** The supervisor while it waits for a slot (guarded by {@link #lock}); only then may a stop interrupt it. */
   private Thread queued;
 
-  JobRunner(Job job, SparkSession spark, Semaphore slots, BatchGate gate, ExecutorService threads, ProgressTracker progress) {
+  JobRunner(Job job, SparkSession spark, Semaphore slots, BatchGate gate, StartupOrder startup, ExecutorService threads,
+            ProgressTracker progress) {
     this.job = job;
     // Each job gets its own session (shared SparkContext): its own SQL settings, e.g. shuffle partitions,
     // and its own query manager, which the progress listener must be registered with.
@@ -63,6 +66,7 @@ final class JobRunner {
     this.progress = progress;
     this.slots = slots;
     this.gate = gate;
+    this.startup = startup;
     this.threads = threads;
   }
 
@@ -164,9 +168,10 @@ final class JobRunner {
   private void finishBatch(StreamingQuery q) {
     if (q == null) return;
     try {
-      // Quiet: no trigger running, or the next batch waiting for its turn or at the door, with nothing run yet.
+      // Quiet: no trigger running, or the next batch held at start-up, waiting for its turn or at the door, with nothing run yet.
       if (door.close(DRAIN)) {
-        door.awaitQuiet(Duration.ofSeconds(5), () -> !q.isActive() || !q.status().isTriggerActive() || gate.waitingSince(job.name()).isPresent());
+        door.awaitQuiet(Duration.ofSeconds(5), () -> !q.isActive() || !q.status().isTriggerActive() || startup.holding(job.name())
+            || gate.waitingSince(job.name()).isPresent());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -184,6 +189,7 @@ final class JobRunner {
 
   private void supervise() {
     if (!takeSlot()) {
+      startup.settled(job.name());
       moveTo(JobState.STOPPED);
       return;
     }
@@ -204,6 +210,7 @@ final class JobRunner {
           throw new IllegalStateException("the query stopped without being asked to");
         } catch (Exception e) {
           if (!wanted) break;
+          startup.settled(job.name()); // a failing job does not hold the others' start-up back
           String message = Causes.message(e);
           lastError.set(message);
           int n = restarts.incrementAndGet();
@@ -224,6 +231,7 @@ final class JobRunner {
       }
       moveTo(JobState.STOPPED);
     } finally {
+      startup.settled(job.name());
       slots.release();
     }
   }
@@ -239,8 +247,12 @@ final class JobRunner {
     }
     boolean taken = false;
     try {
-      slots.acquire();
-      taken = true;
+      taken = slots.tryAcquire(0, TimeUnit.SECONDS); // unlike tryAcquire(), fair to the jobs queued first
+      if (!taken) {
+        startup.settled(job.name()); // queued behind maxConcurrentJobs, maybe for days: not part of the start-up
+        slots.acquire();
+        taken = true;
+      }
     } catch (InterruptedException e) {
       // stop() interrupted the wait; wanted is false and is checked below
     }
@@ -265,7 +277,9 @@ final class JobRunner {
     session.sparkContext().setLocalProperty("spark.scheduler.pool", job.name());
     Dataset<Row> out = job.transform().apply(job.decode().apply(job.source().read(session)));
     Job.Sink sink = job.sink();
-    return out.writeStream().queryName(job.name()).outputMode("update")
+    String name = job.name();
+    // The query's thread, which Spark creates in start(), inherits the hold for its source.
+    return BatchHold.during(startup.holdFor(name), () -> out.writeStream().queryName(job.name()).outputMode("update")
         .trigger(Trigger.ProcessingTime(job.settings().trigger().toMillis()))
         .option("checkpointLocation", job.settings().checkpoint())
         .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (batch, id) -> {
@@ -282,11 +296,12 @@ final class JobRunner {
               write = sink.collect(batch, id);
             }
             write.run();
+            startup.settled(name); // the run's first batch is done; the second trigger would say so too, later
           } finally {
             if (entered) door.leave();
           }
         })
-        .start();
+        .start());
   }
 
   /** Waits out a backoff; false if the job was stopped meanwhile. */

@@ -65,7 +65,7 @@ class JobRunnerIT {
       reading.countDown();
       block(proceed);
       return rate(s);
-    }), spark, new Semaphore(1), gate, threads, progress);
+    }), spark, new Semaphore(1), gate, StartupOrder.none(), threads, progress);
 
     runner.start();
     assertThat(reading.await(1, TimeUnit.MINUTES)).isTrue();
@@ -83,11 +83,11 @@ class JobRunnerIT {
   void aQueuedJobStoppedWhileTheOnlySlotIsReleasedNeverStarts() throws Exception {
     Semaphore slots = new Semaphore(1);
     AtomicReference<SparkSession> queuedSession = new AtomicReference<>();
-    JobRunner running = new JobRunner(job("running", this::rate), spark, slots, gate, threads, progress);
+    JobRunner running = new JobRunner(job("running", this::rate), spark, slots, gate, StartupOrder.none(), threads, progress);
     JobRunner queued = new JobRunner(job("queued", s -> {
       queuedSession.set(s);
       return rate(s);
-    }), spark, slots, gate, threads, progress);
+    }), spark, slots, gate, StartupOrder.none(), threads, progress);
 
     running.start();
     await().atMost(Duration.ofMinutes(1)).until(() -> running.state() == JobState.RUNNING);
@@ -107,9 +107,9 @@ class JobRunnerIT {
   @Test
   void aJobWhoseBatchesOutrunItsTriggerIsNamedButNotForItsFirstBatch() throws Exception {
     List<String> warnings = new CopyOnWriteArrayList<>();
-    ProgressTracker tracker = new ProgressTracker(name -> name.equals("slow") ? Duration.ofMillis(500) : null, java.time.Clock.systemUTC(),
+    ProgressTracker tracker = new ProgressTracker(name -> name.equals("slow") ? Duration.ofMillis(500) : null, start -> false, java.time.Clock.systemUTC(),
         warnings::add);
-    JobRunner slow = new JobRunner(job("slow", this::rate, Duration.ofMillis(700)), spark, new Semaphore(1), gate, threads, tracker);
+    JobRunner slow = new JobRunner(job("slow", this::rate, Duration.ofMillis(700)), spark, new Semaphore(1), gate, StartupOrder.none(), threads, tracker);
     slow.start();
     try {
       await().atMost(2, TimeUnit.MINUTES).until(() -> !warnings.isEmpty());

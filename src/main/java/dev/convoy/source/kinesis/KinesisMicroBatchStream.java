@@ -1,5 +1,8 @@
 package dev.convoy.source.kinesis;
 
+import dev.convoy.source.BatchHold;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,6 +37,8 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
   private final InitialOffsetWriter initial;
   private final Broadcast<SerializableConfiguration> executorConf;
   private final int minBatchesToRetain;
+  /** Spark makes the source on the query's thread, which inherited the driver's hold for this query. */
+  private final BatchHold hold = BatchHold.current();
 
   KinesisMicroBatchStream(KinesisSourceOptions options, String checkpointLocation, SparkSession spark) {
     this.options = options;
@@ -63,6 +68,13 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
 
   @Override
   public Offset latestOffset(Offset startOffset, ReadLimit limit) {
+    try {
+      hold.await();
+    } catch (InterruptedException e) {
+      // A stop interrupts the query's thread; Spark takes an interrupted I/O as the stop, not a failure.
+      Thread.currentThread().interrupt();
+      throw new UncheckedIOException(new InterruptedIOException("stopped while its next batch was held"));
+    }
     KinesisOffset start = KinesisOffset.of(startOffset);
     KinesisOffset next = offsets.next(start);
     // No new records: hand back Spark's own object, so it sees "no data" and runs no batch.
