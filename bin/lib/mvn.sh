@@ -12,6 +12,13 @@ convoy_mvn() {
   if (( ${CONVOY_JAVA_FEATURE:-0} >= 23 )) && [[ $opts != *sun-misc-unsafe* ]]; then
     opts="$opts --sun-misc-unsafe-memory-access=allow"
   fi
+  # The tests' JVMs get Spark's flags fitted to this JDK (convoy_jvm_opts), as bin/convoy's own
+  # commands do; the pom reads conf/jvm.properties as it is only when Maven runs without bin/convoy.
+  local flags rc=0
+  flags=$(mktemp "${TMPDIR:-/tmp}/convoy-jvm.XXXXXX.properties") || return 1
+  printf 'convoy.jvm.options=%s\n' "$(convoy_jvm_opts)" >"$flags"
   # -ntp: no download progress bars (CI logs), -B: no colours.
-  MAVEN_OPTS=$opts mvn -B -ntp "$@"
+  MAVEN_OPTS=$opts mvn -B -ntp -Dconvoy.jvm.file="$flags" "$@" || rc=$?
+  rm -f "$flags"
+  return "$rc"
 }
