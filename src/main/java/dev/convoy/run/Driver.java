@@ -212,7 +212,8 @@ public final class Driver implements Jobs, AutoCloseable {
         s == null ? 0 : s.sourceLagMs(), counted.lateEvents().value(), progress.lateRowsDropped(r.name()),
         counted.deadLettersWritten().sum(),
         r.restarts(), r.lastError(),
-        gate.waited(r.name()).toMillis(),
+        // A batch held at start-up waits for its turn too: after every job's first batch.
+        Math.max(gate.waited(r.name()).toMillis(), startup.held(r.name()).toMillis()),
         gate.lastAdmitted(r.name()).map(t -> Duration.between(t, Instant.now()).toMillis()).orElse(-1L),
         waiting.map(UpsertSink.Waiting::reason).orElse(null), waiting.map(w -> w.since().toString()).orElse(null),
         job.sink().metrics());

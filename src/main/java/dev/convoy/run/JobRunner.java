@@ -270,6 +270,7 @@ final class JobRunner {
     }
   }
 
+  @SuppressWarnings("try") // the batch's turn is held by its try, never read
   private StreamingQuery startQuery() throws Exception {
     door.open();
     SparkSession session = spark;

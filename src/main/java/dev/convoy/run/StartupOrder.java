@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,7 +36,8 @@ final class StartupOrder {
   private final Duration longest;
   private final Clock clock;
   private final Consumer<String> log;
-  private final Set<String> holding = ConcurrentHashMap.newKeySet();
+  /** The jobs whose next batch waits here, since when. */
+  private final Map<String, Instant> holding = new ConcurrentHashMap<>();
   private Instant began; // guarded
   private Instant deadline; // guarded
   /** When the start-up ended; null until then. Volatile: every batch of every job reads it. */
@@ -99,7 +101,13 @@ final class StartupOrder {
 
   /** Whether {@code job}'s next batch is held here now: nothing of it has run yet, so a stop need not wait for it. */
   boolean holding(String job) {
-    return holding.contains(job);
+    return holding.containsKey(job);
+  }
+
+  /** How long {@code job}'s next batch has waited here; zero when it does not. */
+  Duration held(String job) {
+    Instant since = holding.get(job);
+    return since == null ? Duration.ZERO : Duration.between(since, clock.instant());
   }
 
   /** Whether a batch that began at {@code start} began during the start-up (its time then says little about the driver). */
@@ -121,7 +129,7 @@ final class StartupOrder {
 
   private void awaitOthers(String job) throws InterruptedException {
     lock.lock();
-    holding.add(job);
+    holding.put(job, clock.instant());
     try {
       while (endedAt == null && deadline != null) {
         long left = Duration.between(clock.instant(), deadline).toNanos();

@@ -59,8 +59,7 @@ public final class ScaleBenchmark {
   private record Setup(int jobs, int seconds, int triggerSeconds, int settleSeconds, String heap, List<String> jvm, boolean profile,
                        Map<String, String> spark, Map<String, String> top, Map<String, String> job, List<String> streams, List<String> tables) {}
 
-  /** One batch as its query reported it. */
-  /** @param offsetMs the trigger's time in the source's latestOffset, a start-up hold included */
+  /** One batch as its query reported it; {@code offsetMs} is its time in the source's latestOffset, a start-up hold included. */
   private record Batch(long startMs, long durationMs, long offsetMs, long inputRows, boolean newOffsets) {
     long endMs() {
       return startMs + durationMs;

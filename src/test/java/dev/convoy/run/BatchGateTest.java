@@ -51,6 +51,7 @@ class BatchGateTest {
   }
 
   @Test
+  @SuppressWarnings("try") // each permit is held by its try, never read
   void alwaysBusyJobsShareTurnsEquallyAndAWeightOfTwoGetsTwice() throws Exception {
     Map<String, Integer> weights = Map.of("heavy", 2, "b", 1, "a", 1, "c", 1);
     ConcurrentLinkedQueue<String> admitted = new ConcurrentLinkedQueue<>();
@@ -101,6 +102,7 @@ class BatchGateTest {
     assertThat(admitted).containsExactly("next");
   }
 
+  @SuppressWarnings("try") // the permit is held by the try, never read
   private void runOnce(String job, List<String> admitted) {
     try (BatchGate.Permit p = gate.admit(job, 1)) {
       admitted.add(job);

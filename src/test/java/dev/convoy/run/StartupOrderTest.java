@@ -31,6 +31,8 @@ class StartupOrderTest {
 
     Thread second = Thread.ofVirtual().start(() -> awaitQuietly(a));
     await().atMost(Duration.ofSeconds(10)).until(() -> order.holding("a"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> order.held("a").compareTo(Duration.ofMillis(50)) > 0);
+    assertThat(order.held("b")).isZero();
     order.holdFor("b").await(); // b's first trigger: not held either
     order.settled("b");
     assertThat(order.holding("a")).as("c has not run its first trigger").isTrue();
@@ -38,6 +40,7 @@ class StartupOrderTest {
     order.settled("c");
     assertThat(second.join(Duration.ofSeconds(10))).as("a's second trigger proceeds once c is done").isTrue();
     assertThat(order.holding("a")).isFalse();
+    assertThat(order.held("a")).isZero();
     assertThat(log).singleElement().asString().startsWith("start-up: all 3 jobs ran their first trigger within ");
   }
 

@@ -39,6 +39,7 @@ class StarvationWatchTest {
     assertThat(watch.check()).isEmpty();
   }
 
+  @SuppressWarnings("try") // the permit is held by the try, never read
   private void runOnce(String job) {
     try (BatchGate.Permit p = gate.admit(job, 1)) {
       // the batch's work
