@@ -50,6 +50,8 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * {@code --settle S} (from start-up to the window; default 20 s + 0.4 s a job, at most 60 s),
  * {@code --profile} (a JFR breakdown of the window's CPU), {@code --spark key=value}, {@code --top key=value} and {@code --job key=value}
  * (repeatable: a Spark setting, a top-level config key or every job's key, to measure it; jobs default to {@code shufflePartitions: 1}), {@code --chart FILE.jsonl} (redraw only).
+ * With {@code --jvm -Dconvoy.bench.rules=true} each driver also prints to its log the time Spark's analyser and
+ * optimiser spent in each rule during the window (Catalyst's own metering).
  */
 public final class ScaleBenchmark {
 
@@ -355,6 +357,7 @@ public final class ScaleBenchmark {
       Thread.sleep(setup.settleSeconds() * 1000L); // steady state
       Recording recording = setup.profile() ? new Recording(Configuration.getConfiguration("profile")) : null;
       if (recording != null) recording.start();
+      if (Boolean.getBoolean("convoy.bench.rules")) org.apache.spark.sql.catalyst.rules.RuleExecutor.resetMetrics();
       long cpu0 = os.getProcessCpuTime();
       Map<Integer, ThreadCpu> threadCpu0 = threadCpu();
       Map<Integer, ThreadCpu> threadCpu = new HashMap<>(threadCpu0);
@@ -422,6 +425,7 @@ public final class ScaleBenchmark {
         result.set("startupProfile", JSON.valueToTree(Profile.breakdown(startupJfr)));
       }
       Files.writeString(output, JSON.writeValueAsString(result));
+      if (Boolean.getBoolean("convoy.bench.rules")) System.out.println(org.apache.spark.sql.catalyst.rules.RuleExecutor.dumpTimeSpent());
     }
     System.exit(0);
   }
