@@ -10,8 +10,9 @@ import dev.convoy.sink.SinkMetrics;
  * {@code lateEvents} is); {@code deadLetters} were committed to the job's dead-letter table. While the
  * warehouse is away, {@code waitingFor} says why the current batch waits and {@code waitingSince} since when
  * (ISO-8601, UTC); both are null otherwise. {@code clusterWaitMs} is how long the job's current batch has
- * waited for its turn on the executors, or at the driver's start behind the other jobs' first batches (0 when it is not waiting) and {@code lastBatchAgeMs} how long ago
- * its last batch got its turn (-1 before the first): a starved job shows both growing. {@code sink} is
+ * waited for its turn on the executors, or at the driver's start behind the other jobs' first batches
+ * (0 when it is not waiting), and {@code lastBatchAgeMs} how long ago its last batch got its turn (-1
+ * before the first): a starved job shows both growing. {@code sink} is
  * what the job's warehouse writes did since this driver started.
  */
 public record JobStatus(String name, JobState state, String pool, long lastBatchId, String lastBatchTime,
