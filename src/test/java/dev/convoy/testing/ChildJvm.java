@@ -3,11 +3,11 @@ package dev.convoy.testing;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.Set;
 
 /** The command line of a JVM like this one (same JDK, classpath and Spark flags) running another main class: for kill tests and benchmarks. */
 public final class ChildJvm {
@@ -28,7 +28,7 @@ public final class ChildJvm {
     }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(fitted(jvm.getProperty("convoy.jvm.options").trim().split("\\s+")));
+    command.addAll(asThisJvmGotThem(jvm.getProperty("convoy.jvm.options").trim().split("\\s+")));
     command.addAll(flags);
     command.addAll(List.of("-Xmx" + maxHeap, "-Dlog4j2.configurationFile=" + Path.of("conf/log4j2.properties").toAbsolutePath(),
         "-cp", System.getProperty("java.class.path"), main.getName()));
@@ -37,19 +37,14 @@ public final class ChildJvm {
   }
 
   /**
-   * Spark's flags fitted to this JDK, as bin/lib/run.sh fits them: no {@code --add-opens} of a package
-   * java.base no longer has (JDK 24 dropped sun.security.action), and Netty's use of sun.misc.Unsafe
-   * allowed on JDK 23+; otherwise the JVM prints a warning for each.
+   * Spark's flags as this JVM got them. bin/convoy fits conf/jvm.properties to the running JDK
+   * (bin/lib/run.sh: no {@code --add-opens} of a package the JDK lacks, Netty's sun.misc.Unsafe
+   * allowed), so a child started with this JVM's choice prints no warning this one did not.
    */
-  private static List<String> fitted(String[] flags) {
-    Set<String> packages = Object.class.getModule().getPackages();
-    List<String> out = new ArrayList<>();
-    if (Runtime.version().feature() >= 23) out.add("--sun-misc-unsafe-memory-access=allow");
-    for (String flag : flags) {
-      String prefix = "--add-opens=java.base/";
-      if (flag.startsWith(prefix) && !packages.contains(flag.substring(prefix.length(), flag.indexOf('=', prefix.length())))) continue;
-      out.add(flag);
-    }
+  private static List<String> asThisJvmGotThem(String[] flags) {
+    List<String> mine = ManagementFactory.getRuntimeMXBean().getInputArguments();
+    List<String> out = new ArrayList<>(mine.stream().filter(f -> f.startsWith("--sun-misc-unsafe-memory-access=")).toList());
+    for (String flag : flags) if (mine.contains(flag)) out.add(flag);
     return out;
   }
 }
