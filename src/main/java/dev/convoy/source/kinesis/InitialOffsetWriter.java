@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
@@ -34,7 +35,8 @@ final class InitialOffsetWriter {
   }
 
   /** The stored initial offset, or a new one for {@code shards}, stored before it is returned. */
-  KinesisOffset initialOffset(List<Shard> shards) {
+  /** @param shards lists the stream's shards; called only when no initial offset was stored yet */
+  KinesisOffset initialOffset(Supplier<List<Shard>> shards) {
     try {
       Optional<String> stored = files.read(file);
       if (stored.isPresent()) return KinesisOffset.parse(stored.get());
@@ -44,7 +46,7 @@ final class InitialOffsetWriter {
         case KinesisSourceOptions.StartingPosition.AtTimestamp a -> new Position.AtTimestamp(a.timestamp());
       };
       SortedMap<String, ShardState> states = new TreeMap<>();
-      for (Shard shard : shards) states.put(shard.shardId(), ShardState.at(shard.shardId(), shard.parents(), start, false));
+      for (Shard shard : shards.get()) states.put(shard.shardId(), ShardState.at(shard.shardId(), shard.parents(), start, false));
       KinesisOffset initial = KinesisOffset.forBatch(KinesisOffset.NO_BATCH, states);
       files.write(file, initial.json(), true);
       return initial;

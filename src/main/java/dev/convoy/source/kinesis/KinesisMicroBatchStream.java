@@ -53,7 +53,7 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
 
   @Override
   public Offset initialOffset() {
-    return initial.initialOffset(offsets.shards());
+    return initial.initialOffset(offsets::shards);
   }
 
   @Override

@@ -64,8 +64,14 @@ final class OffsetReader implements BatchPlanner.Hints, AutoCloseable {
     this.clock = clock;
   }
 
+  /**
+   * The stream's shards, listed now. The first trigger lists them no sooner than it would after its own
+   * listing: a new query's start lists once, not twice (100 jobs starting are 100 calls fewer).
+   */
   List<Shard> shards() {
-    return reader.shards();
+    Listing now = new Listing(List.copyOf(reader.shards()), clock.millis(), Set.of());
+    listing = now;
+    return now.shards();
   }
 
   /**

@@ -168,6 +168,21 @@ class OffsetReaderTest {
   }
 
   @Test
+  void aNewQuerysFirstTriggerUsesTheListingOfItsInitialOffset() {
+    MovableClock clock = new MovableClock(Instant.parse("2026-11-29T00:00:00Z"));
+    OffsetReader reader = new OffsetReader(OPTIONS, kinesis, ends(), clock);
+
+    assertThat(reader.shards()).hasSize(2);
+    KinesisOffset first = reader.next(initial(S0, S1));
+    long atStart = kinesis.count("ListShards");
+    clock.advance(Duration.ofMinutes(1));
+    reader.next(first);
+
+    assertThat(atStart).as("the initial offset's listing, then the first trigger").isEqualTo(1);
+    assertThat(kinesis.count("ListShards")).as("a minute after the initial offset's listing").isEqualTo(2);
+  }
+
+  @Test
   void aSplitWhileItsParentIsReadIsListedAsSoonAsTheParentsReadReachesItsEnd() {
     OffsetReader reader = new OffsetReader(OPTIONS, kinesis, ends(), new MovableClock(Instant.parse("2026-11-29T00:00:00Z")));
     kinesis.put(S0, "a", 3);
