@@ -39,7 +39,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
  * How many jobs one driver holds on this machine. For each job count (each job its own 1-shard stream,
- * a light trickle of 5 events every 5 s, a 10 s trigger), one driver JVM measures over a steady window:
+ * a light trickle of an event a second, put every 5 s, a 10 s trigger), one driver JVM measures over a steady window:
  * start-up (first batch of every job done), the share of each job's triggers run on time, CPU per
  * batch, heap, RSS and threads, and freshness (event put → its bucket row visible in the stand-in).
  * Then the same 10 jobs as 10 one-job drivers. Each measurement runs in a JVM of its own; results are
@@ -47,7 +47,8 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  *
  * <p>{@code bin/convoy bench --main dev.convoy.bench.ScaleBenchmark [sizes] [seconds] [options]}:
  * sizes like {@code 10,50,100} (default 10,100; {@code 0}: only the one-job drivers); options {@code --trigger S}, {@code --separate N} (0: none), {@code --heap 3g} (each driver's -Xmx), {@code --jvm FLAG} (repeatable: a flag for each driver's JVM, to measure it),
- * {@code --settle S} (from start-up to the window; default 20 s + 0.4 s a job, at most 60 s),
+ * {@code --settle S} (from start-up to the window; default 20 s + 0.4 s a job, at most 60 s), {@code --put-every S} (the load puts
+ * S events per stream every S s; default 5),
  * {@code --profile} (a JFR breakdown of the window's CPU), {@code --spark key=value}, {@code --top key=value} and {@code --job key=value}
  * (repeatable: a Spark setting, a top-level config key or every job's key, to measure it; jobs default to {@code shufflePartitions: 1}), {@code --chart FILE.jsonl} (redraw only).
  * With {@code --jvm -Dconvoy.bench.rules=true} each driver also prints to its log the time Spark's analyser and
@@ -58,8 +59,9 @@ public final class ScaleBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** What one measuring JVM runs. */
-  private record Setup(int jobs, int seconds, int triggerSeconds, int settleSeconds, String heap, List<String> jvm, boolean profile,
-                       Map<String, String> spark, Map<String, String> top, Map<String, String> job, List<String> streams, List<String> tables) {}
+  private record Setup(int jobs, int seconds, int triggerSeconds, int settleSeconds, int putEverySeconds, String heap, List<String> jvm,
+                       boolean profile, Map<String, String> spark, Map<String, String> top, Map<String, String> job, List<String> streams,
+                       List<String> tables) {}
 
   /** One batch as its query reported it; {@code offsetMs} is its time in the source's latestOffset, a start-up hold included. */
   private record Batch(long startMs, long durationMs, long offsetMs, long inputRows, boolean newOffsets) {
@@ -90,6 +92,7 @@ public final class ScaleBenchmark {
     int trigger = 10;
     int separate = 10;
     int settle = -1;
+    int putEvery = 5;
     String heap = "3g";
     List<String> jvm = new ArrayList<>();
     boolean profile = false;
@@ -107,6 +110,7 @@ public final class ScaleBenchmark {
         case "--trigger" -> trigger = Integer.parseInt(rest.get(++i));
         case "--separate" -> separate = Integer.parseInt(rest.get(++i));
         case "--settle" -> settle = Integer.parseInt(rest.get(++i));
+        case "--put-every" -> putEvery = Integer.parseInt(rest.get(++i));
         case "--heap" -> heap = rest.get(++i);
         case "--jvm" -> jvm.add(rest.get(++i));
         case "--profile" -> profile = true;
@@ -124,7 +128,7 @@ public final class ScaleBenchmark {
     for (String n : sizes.split(",")) {
       if (n.strip().equals("0")) continue; // 0: only the one-job drivers
       int jobs = Integer.parseInt(n.strip());
-      Setup setup = new Setup(jobs, seconds, trigger, settleSeconds(settle, jobs), heap, jvm, profile, spark, top, job, List.of(), List.of());
+      Setup setup = new Setup(jobs, seconds, trigger, settleSeconds(settle, jobs), putEvery, heap, jvm, profile, spark, top, job, List.of(), List.of());
       System.out.printf("one driver, %d jobs, trigger %d s: start-up, then %d s measured…%n", setup.jobs(), trigger, seconds);
       JsonNode r = runChildren(1, setup).getFirst();
       one.add(r);
@@ -135,7 +139,7 @@ public final class ScaleBenchmark {
     table(one);
     if (separate > 0) {
       System.out.printf("%d one-job drivers side by side: %d s measured…%n", separate, seconds);
-      List<JsonNode> apart = runChildren(separate, new Setup(1, seconds, trigger, settleSeconds(settle, 1), heap, jvm, false, spark, top, job, List.of(), List.of()));
+      List<JsonNode> apart = runChildren(separate, new Setup(1, seconds, trigger, settleSeconds(settle, 1), putEvery, heap, jvm, false, spark, top, job, List.of(), List.of()));
       System.out.printf("%d one-job drivers: RSS %d MB, heap %d MB, live heap %d MB, threads %d, CPU %.2f cores in all; on time %s%n",
           separate, apart.stream().mapToLong(j -> j.path("rssMB").asLong()).sum(), apart.stream().mapToLong(j -> j.path("heapMB").asLong()).sum(),
           apart.stream().mapToLong(j -> j.path("liveHeapMB").asLong()).sum(), apart.stream().mapToLong(j -> j.path("threads").asLong()).sum(),
@@ -204,16 +208,16 @@ public final class ScaleBenchmark {
       allStreams.forEach(s -> Streams.awaitActive(kinesis, s));
       Map<String, List<Put>> puts = new ConcurrentHashMap<>();
       Map<String, List<Seen>> seen = new ConcurrentHashMap<>();
-      Thread trickle = Thread.ofVirtual().start(() -> trickle(stack, allStreams, puts));
+      Thread trickle = Thread.ofVirtual().start(() -> trickle(stack, allStreams, puts, setup.putEverySeconds()));
       Thread poll = Thread.ofVirtual().start(() -> poll(stack, allTables, seen));
-      try {
+      try (RigCpu rig = new RigCpu(Optional.ofNullable(System.getenv("CONVOY_STACK_DIR")).map(Path::of))) {
         List<Process> processes = new ArrayList<>();
         List<Path> outputs = new ArrayList<>();
         List<Path> logs = new ArrayList<>();
         for (int d = 0; d < drivers; d++) {
           Path out = Files.createTempFile("convoy-scale", ".json");
           Path log = Files.createTempFile("convoy-scale", ".log");
-          Setup one = new Setup(setup.jobs(), setup.seconds(), setup.triggerSeconds(), setup.settleSeconds(), setup.heap(), setup.jvm(), setup.profile(),
+          Setup one = new Setup(setup.jobs(), setup.seconds(), setup.triggerSeconds(), setup.settleSeconds(), setup.putEverySeconds(), setup.heap(), setup.jvm(), setup.profile(),
               setup.spark(), setup.top(), setup.job(), streams.get(d), tables.get(d));
           List<String> flags = new ArrayList<>(setup.jvm());
           // Spark's stacks are deep: JFR's default of 64 frames would cut off the thread each sample belongs to.
@@ -229,6 +233,9 @@ public final class ScaleBenchmark {
           if (processes.get(d).waitFor() != 0) throw new IllegalStateException("a measuring JVM failed; its log: " + logs.get(d));
           ObjectNode result = (ObjectNode) JSON.readTree(Files.readString(outputs.get(d)));
           freshness(result, streams.get(d), tables.get(d), puts, seen);
+          long started = result.path("startEpochMs").asLong();
+          rig.put(result, "startupRig", started, started + Math.round(result.path("startupSec").asDouble() * 1000));
+          rig.put(result, "windowRig", result.path("windowFromMs").asLong(), result.path("windowToMs").asLong());
           results.add(result);
         }
         return results;
@@ -385,10 +392,12 @@ public final class ScaleBenchmark {
       result.put("triggerSec", setup.triggerSeconds());
       result.put("seconds", setup.seconds());
       result.put("settleSec", setup.settleSeconds());
+      result.put("putEverySec", setup.putEverySeconds());
       result.set("spark", JSON.valueToTree(setup.spark()));
       result.set("top", JSON.valueToTree(setup.top()));
       result.set("job", JSON.valueToTree(setup.job()));
       result.set("jvm", JSON.valueToTree(setup.jvm()));
+      result.put("startEpochMs", epoch0);
       result.put("windowFromMs", from);
       result.put("windowToMs", to);
       result.put("startupSec", Math.round(startup * 10) / 10.0);
@@ -498,8 +507,12 @@ public final class ScaleBenchmark {
     }
   }
 
-  /** A light load: 5 events per stream every 5 s; each put is noted for freshness. */
-  private static void trickle(LocalStack stack, List<String> streams, Map<String, List<Put>> puts) {
+  /**
+   * A light load: an event per stream per second, put every {@code everySeconds} s (5 by default); each
+   * put is noted for freshness. kinesis-local spends ~17 ms of CPU on each put: at 100 streams every 5 s
+   * that is a sixth of this machine, which a longer interval gives back to the driver.
+   */
+  private static void trickle(LocalStack stack, List<String> streams, Map<String, List<Put>> puts, int everySeconds) {
     Map<String, Long> totals = new HashMap<>();
     try (var proxy = stack.streamProxy()) {
       while (!Thread.currentThread().isInterrupted()) {
@@ -508,14 +521,14 @@ public final class ScaleBenchmark {
           // Event times of the last few seconds, as in production: each batch moves the watermark.
           Instant to = Instant.now();
           ProducePlan plan = new ProducePlan(new EnumMap<>(Map.of(EventType.SENT, stream)), new EnumMap<>(Map.of(EventType.SENT, 1.0)),
-              Optional.of(5L), Optional.empty(), 0, System.nanoTime(), to.minusSeconds(5), to, 0, Duration.ofHours(48), 0, 50, 20, 2,
-              WireProtocol.COMPACT);
+              Optional.of((long) everySeconds), Optional.empty(), 0, System.nanoTime(), to.minusSeconds(everySeconds), to, 0, Duration.ofHours(48),
+              0, 50, 20, 2, WireProtocol.COMPACT);
           long at = System.currentTimeMillis();
           new Producer(proxy, p -> {}).run(plan);
-          long total = totals.merge(stream, 5L, Long::sum);
+          long total = totals.merge(stream, (long) everySeconds, Long::sum);
           puts.computeIfAbsent(stream, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(new Put(total, at));
         }
-        Thread.sleep(Math.max(0, 5_000 - (System.currentTimeMillis() - round)));
+        Thread.sleep(Math.max(0, everySeconds * 1_000L - (System.currentTimeMillis() - round)));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -536,7 +549,7 @@ public final class ScaleBenchmark {
   private record ThreadCpu(String kind, long ticks) {}
 
   /** Linux's USER_HZ: /proc reports CPU times in these ticks on every architecture Linux runs the JDK on. */
-  private static final long CLOCK_TICKS = 100;
+  static final long CLOCK_TICKS = 100;
 
   /** CPU ticks from {@code before} to {@code after} by kind of thread; a thread that began in between counts from zero. */
   private static Map<String, Long> ticksByKind(Map<Integer, ThreadCpu> before, Map<Integer, ThreadCpu> after) {
@@ -574,13 +587,15 @@ public final class ScaleBenchmark {
 
   /**
    * Memory, on-time share and freshness against the number of jobs in one driver, a line per trigger.
-   * Runs that measured a setting ({@code --spark}, {@code --top}, {@code --jvm}) or a warm driver ({@code --settle} past a minute) are left out.
+   * Runs that measured a setting ({@code --spark}, {@code --top}, {@code --jvm}), another load ({@code --put-every}) or a warm driver
+   * ({@code --settle} past a minute) are left out.
    */
   private static void chart(List<JsonNode> runs, Path file) throws Exception {
     Map<String, List<double[]>> memory = new LinkedHashMap<>();
     Map<String, List<double[]>> onTime = new LinkedHashMap<>();
     Map<String, List<double[]>> fresh = new LinkedHashMap<>();
-    runs.stream().filter(r -> r.path("spark").isEmpty() && r.path("top").isEmpty() && r.path("jvm").isEmpty() && r.path("settleSec").asInt(0) <= 60)
+    runs.stream().filter(r -> r.path("spark").isEmpty() && r.path("top").isEmpty() && r.path("jvm").isEmpty() && r.path("settleSec").asInt(0) <= 60
+            && r.path("putEverySec").asInt(5) == 5)
         .sorted(java.util.Comparator.comparingInt((JsonNode r) -> r.path("triggerSec").asInt()).thenComparingInt(r -> r.path("jobs").asInt()))
         .forEach(r -> {
           double jobs = r.path("jobs").asDouble();
