@@ -62,7 +62,7 @@ final class RigCpu implements AutoCloseable {
   }
 
   /** utime + stime of a process; its name, in parentheses, may hold spaces, so fields count from the last ')'. */
-  private static long ticks(Path stat) {
+  static long ticks(Path stat) {
     try {
       String s = Files.readString(stat);
       String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
