@@ -34,8 +34,11 @@ final class InitialOffsetWriter {
     this.clock = clock;
   }
 
-  /** The stored initial offset, or a new one for {@code shards}, stored before it is returned. */
-  /** @param shards lists the stream's shards; called only when no initial offset was stored yet */
+  /**
+   * The stored initial offset, or a new one for the stream's shards, stored before it is returned.
+   *
+   * @param shards lists the stream's shards; called only when no initial offset was stored yet
+   */
   KinesisOffset initialOffset(Supplier<List<Shard>> shards) {
     try {
       Optional<String> stored = files.read(file);
