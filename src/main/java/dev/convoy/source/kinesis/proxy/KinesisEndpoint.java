@@ -3,6 +3,8 @@ package dev.convoy.source.kinesis.proxy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -36,12 +38,34 @@ public record KinesisEndpoint(Region region, Optional<URI> endpointUrl) {
         .region(region)
         .credentialsProvider(credentials)
         .httpClientBuilder(ApacheHttpClient.builder().maxConnections(64).connectionTimeout(Duration.ofSeconds(5)))
-        .overrideConfiguration(ClientOverrideConfiguration.builder().apiCallTimeout(Duration.ofSeconds(60)).build());
+        .overrideConfiguration(ClientOverrideConfiguration.builder().apiCallTimeout(Duration.ofSeconds(60))
+            .scheduledExecutorService(Timeouts.TIMER).build());
     endpointUrl.ifPresent(builder::endpointOverride);
     return builder.build();
   }
 
   public KinesisClient client() {
     return client(DefaultCredentialsProvider.builder().build());
+  }
+
+  /**
+   * One timer thread for the call timeouts of every Kinesis client in this JVM. Left to itself, the SDK
+   * gives each client a pool that grows to 5 threads, and the driver has a client per job: 505 threads
+   * at 100 jobs, doing nothing. Static because clients come and go with queries; the SDK never shuts
+   * down a pool it was given, and a daemon thread does not hold the JVM up.
+   */
+  private static final class Timeouts {
+    static final ScheduledExecutorService TIMER = timer();
+
+    private static ScheduledExecutorService timer() {
+      ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread t = new Thread(r, "convoy-kinesis-timeouts");
+        t.setDaemon(true);
+        return t;
+      });
+      // Each call schedules its timeout and cancels it when it returns: drop cancelled ones at once, not a minute later.
+      timer.setRemoveOnCancelPolicy(true);
+      return timer;
+    }
   }
 }
