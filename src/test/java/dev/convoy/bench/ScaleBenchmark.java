@@ -120,6 +120,7 @@ public final class ScaleBenchmark {
         default -> positional.add(rest.get(i));
       }
     }
+    if (putEvery < 1) throw new IllegalArgumentException("--put-every: at least 1 s, got " + putEvery);
     if (!positional.isEmpty()) sizes = positional.get(0);
     if (positional.size() > 1) seconds = Integer.parseInt(positional.get(1));
     Path results = Path.of("target/bench-scale.jsonl");
@@ -509,8 +510,8 @@ public final class ScaleBenchmark {
 
   /**
    * A light load: an event per stream per second, put every {@code everySeconds} s (5 by default); each
-   * put is noted for freshness. kinesis-local spends ~17 ms of CPU on each put: at 100 streams every 5 s
-   * that is a sixth of this machine, which a longer interval gives back to the driver.
+   * put is noted for freshness. kinesis-local spends 11–18 ms of CPU on each put (EmulatorCallCost): at 100
+   * streams every 5 s, a tenth to a sixth of this machine, which a longer interval gives back after start-up.
    */
   private static void trickle(LocalStack stack, List<String> streams, Map<String, List<Put>> puts, int everySeconds) {
     Map<String, Long> totals = new HashMap<>();
