@@ -3,6 +3,7 @@ package dev.convoy.job;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.TaskContext;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -16,7 +17,7 @@ import scala.Function1;
 import scala.collection.Iterator;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
-import scala.runtime.AbstractFunction1;
+import scala.runtime.AbstractFunction2;
 
 /**
  * A micro-batch's rows on the driver, as the Java values {@link Dataset#collectAsList()} would give, at
@@ -39,6 +40,8 @@ public final class BatchRows {
     QueryExecution execution = batch.queryExecution();
     // foreachBatch's Dataset is a LogicalRDD over the batch's RDD (Spark 3.5); any other Dataset is planned.
     RDD<InternalRow> rdd = execution.logical() instanceof LogicalRDD planned ? planned.rdd() : execution.toRdd();
+    // A function of (TaskContext, Iterator), not of the Iterator alone: Spark wraps the latter in a lambda
+    // of its own, and cleaning that lambda parses SparkContext's bytecode with ASM for every job.
     InternalRow[][] partitions = (InternalRow[][]) batch.sparkSession().sparkContext().runJob(rdd, new CopyRows(), PARTITION);
 
     StructField[] fields = batch.schema().fields();
@@ -60,11 +63,11 @@ public final class BatchRows {
   }
 
   /** Runs in the task: a partition's rows, copied, since an operator may reuse one row object for all. */
-  private static final class CopyRows extends AbstractFunction1<Iterator<InternalRow>, InternalRow[]> implements Serializable {
+  private static final class CopyRows extends AbstractFunction2<TaskContext, Iterator<InternalRow>, InternalRow[]> implements Serializable {
     private static final long serialVersionUID = 1L;
 
     @Override
-    public InternalRow[] apply(Iterator<InternalRow> rows) {
+    public InternalRow[] apply(TaskContext task, Iterator<InternalRow> rows) {
       List<InternalRow> copies = new ArrayList<>();
       while (rows.hasNext()) copies.add(rows.next().copy());
       return copies.toArray(new InternalRow[0]);
