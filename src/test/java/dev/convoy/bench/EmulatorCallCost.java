@@ -2,12 +2,12 @@ package dev.convoy.bench;
 
 import dev.convoy.testing.LocalStack;
 import dev.convoy.testing.Streams;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
@@ -25,10 +25,10 @@ public final class EmulatorCallCost {
   private static final int CALLS = 200;
 
   public static void main(String[] args) throws Exception {
-    Path pidFile = Path.of(System.getenv().getOrDefault("CONVOY_STACK_DIR", "/tmp/convoy-stack-0"), "kinesis", "kinesis.pid");
-    if (!Files.isReadable(pidFile)) throw new IllegalStateException("no kinesis-local pid in " + pidFile + ": run 'bin/convoy stack up' first");
-    Path stat = Path.of("/proc", Files.readString(pidFile).strip(), "stat");
     LocalStack stack = LocalStack.fromEnvironment();
+    String stackDir = System.getenv("CONVOY_STACK_DIR");
+    Path stat = (stackDir == null ? Optional.<Path>empty() : RigCpu.emulatorStat(Path.of(stackDir))).orElseThrow(() ->
+        new IllegalStateException("kinesis-local is not running here: run 'bin/convoy stack up', then 'eval \"$(bin/convoy stack env)\"'"));
     try (KinesisClient kinesis = stack.kinesis()) {
       String stream = "emulator-cost-" + Long.toString(System.nanoTime() % 1_000_000_000L, 36);
       kinesis.createStream(b -> b.streamName(stream).shardCount(1));

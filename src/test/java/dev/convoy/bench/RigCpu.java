@@ -22,7 +22,7 @@ final class RigCpu implements AutoCloseable {
   private final Thread sampler;
 
   RigCpu(Optional<Path> stackDir) {
-    this.emulator = stackDir.map(d -> d.resolve("kinesis/kinesis.pid")).filter(Files::isReadable).flatMap(RigCpu::statOf);
+    this.emulator = stackDir.flatMap(RigCpu::emulatorStat);
     this.sampler = Thread.ofVirtual().start(() -> {
       try {
         while (!Thread.currentThread().isInterrupted()) {
@@ -52,9 +52,10 @@ final class RigCpu implements AutoCloseable {
     return Math.round(ticks / (double) ScaleBenchmark.CLOCK_TICKS / seconds * 100) / 100.0;
   }
 
-  private static Optional<Path> statOf(Path pidFile) {
+  /** kinesis-local's {@code /proc/<pid>/stat}, from the pid file the local stack keeps; empty if it is not running. */
+  static Optional<Path> emulatorStat(Path stackDir) {
     try {
-      Path stat = Path.of("/proc", Files.readString(pidFile).strip(), "stat");
+      Path stat = Path.of("/proc", Files.readString(stackDir.resolve("kinesis/kinesis.pid")).strip(), "stat");
       return Files.isReadable(stat) ? Optional.of(stat) : Optional.empty();
     } catch (IOException e) {
       return Optional.empty();

@@ -69,9 +69,7 @@ final class OffsetReader implements BatchPlanner.Hints, AutoCloseable {
    * listing: a new query's start lists once, not twice (100 jobs starting are 100 calls fewer).
    */
   List<Shard> shards() {
-    Listing now = new Listing(List.copyOf(reader.shards()), clock.millis(), Set.of());
-    listing = now;
-    return now.shards();
+    return list(clock.millis(), Set.of()).shards();
   }
 
   /**
@@ -177,10 +175,16 @@ final class OffsetReader implements BatchPlanner.Hints, AutoCloseable {
     long nowMillis = clock.millis();
     Listing last = listing;
     if (last == null || !last.finishedThen().containsAll(finished) || nowMillis - last.atMillis() >= options.listShardsInterval().toMillis()) {
-      last = new Listing(List.copyOf(reader.shards()), nowMillis, finished);
-      listing = last;
+      last = list(nowMillis, finished);
     }
     return last.shards();
+  }
+
+  /** Lists the shards now; the next triggers use this listing until {@link #listed} asks again. */
+  private Listing list(long nowMillis, Set<String> finished) {
+    Listing now = new Listing(List.copyOf(reader.shards()), nowMillis, finished);
+    listing = now;
+    return now;
   }
 
   private ShardReader.Probe probe(ShardState s) {
