@@ -209,8 +209,11 @@ public final class ScaleBenchmark {
       allStreams.forEach(s -> Streams.awaitActive(kinesis, s));
       Map<String, List<Put>> puts = new ConcurrentHashMap<>();
       Map<String, List<Seen>> seen = new ConcurrentHashMap<>();
-      Thread trickle = Thread.ofVirtual().start(() -> trickle(stack, allStreams, puts, setup.putEverySeconds()));
-      Thread poll = Thread.ofVirtual().start(() -> poll(stack, allTables, seen));
+      // The load and the poll stop on this flag: a JDBC or SDK call can swallow an interrupt, and the
+      // harness then waited for them for good.
+      java.util.concurrent.atomic.AtomicBoolean loading = new java.util.concurrent.atomic.AtomicBoolean(true);
+      Thread trickle = Thread.ofVirtual().start(() -> trickle(stack, allStreams, puts, setup.putEverySeconds(), loading::get));
+      Thread poll = Thread.ofVirtual().start(() -> poll(stack, allTables, seen, loading::get));
       try (RigCpu rig = new RigCpu(Optional.ofNullable(System.getenv("CONVOY_STACK_DIR")).map(Path::of))) {
         List<Process> processes = new ArrayList<>();
         List<Path> outputs = new ArrayList<>();
@@ -241,6 +244,7 @@ public final class ScaleBenchmark {
         }
         return results;
       } finally {
+        loading.set(false);
         trickle.interrupt();
         poll.interrupt();
         trickle.join();
@@ -278,11 +282,11 @@ public final class ScaleBenchmark {
   }
 
   /** Every 250 ms, one query for every job's event count; each change is noted with its time. */
-  private static void poll(LocalStack stack, List<String> tables, Map<String, List<Seen>> seen) {
+  private static void poll(LocalStack stack, List<String> tables, Map<String, List<Seen>> seen, java.util.function.BooleanSupplier loading) {
     String sums = String.join(" UNION ALL ", tables.stream().map(t -> "SELECT '" + t + "', COALESCE(SUM(events), 0) FROM " + t).toList());
     Map<String, Long> last = new HashMap<>();
     try (Connection c = stack.redshift(); Statement s = c.createStatement()) {
-      while (!Thread.currentThread().isInterrupted()) {
+      while (loading.getAsBoolean() && !Thread.currentThread().isInterrupted()) {
         long now = System.currentTimeMillis();
         try (ResultSet rs = s.executeQuery(sums)) {
           while (rs.next()) {
@@ -386,7 +390,7 @@ public final class ScaleBenchmark {
       Map<String, Long> cpuByThreads = ticksByKind(threadCpu0, threadCpu);
       if (recording != null) recording.stop();
       System.gc(); // what the jobs keep, rather than what the collector has yet to reclaim
-      long liveHeap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
+      long liveHeap = liveHeapMb();
       Thread.sleep(setup.triggerSeconds() * 1000L); // the window's last batches report their progress
       ObjectNode result = JSON.createObjectNode();
       result.put("jobs", setup.jobs());
@@ -398,6 +402,8 @@ public final class ScaleBenchmark {
       result.set("top", JSON.valueToTree(setup.top()));
       result.set("job", JSON.valueToTree(setup.job()));
       result.set("jvm", JSON.valueToTree(setup.jvm()));
+      // The collector the driver ran with: conf/jvm.properties' unless a --jvm flag named another.
+      result.set("collectors", JSON.valueToTree(ManagementFactory.getGarbageCollectorMXBeans().stream().map(java.lang.management.MemoryManagerMXBean::getName).toList()));
       result.put("startEpochMs", epoch0);
       result.put("windowFromMs", from);
       result.put("windowToMs", to);
@@ -513,10 +519,11 @@ public final class ScaleBenchmark {
    * put is noted for freshness. kinesis-local spends 11–18 ms of CPU on each put (EmulatorCallCost): at 100
    * streams every 5 s, a tenth to a sixth of this machine, which a longer interval gives back after start-up.
    */
-  private static void trickle(LocalStack stack, List<String> streams, Map<String, List<Put>> puts, int everySeconds) {
+  private static void trickle(LocalStack stack, List<String> streams, Map<String, List<Put>> puts, int everySeconds,
+                              java.util.function.BooleanSupplier loading) {
     Map<String, Long> totals = new HashMap<>();
     try (var proxy = stack.streamProxy()) {
-      while (!Thread.currentThread().isInterrupted()) {
+      while (loading.getAsBoolean() && !Thread.currentThread().isInterrupted()) {
         long round = System.currentTimeMillis();
         for (String stream : streams) {
           // Event times of the last few seconds, as in production: each batch moves the watermark.
@@ -537,6 +544,16 @@ public final class ScaleBenchmark {
       // The run's end interrupted a put: the load is over, not failed (the proxy says so with this cause).
       if (!(e.getCause() instanceof java.io.InterruptedIOException)) throw e;
     }
+  }
+
+  /**
+   * The heap the last collection left in use, pool by pool. The heap in use just after {@code System.gc()}
+   * also counts what the running batches allocated since, and how much that is depends on the collector.
+   */
+  private static long liveHeapMb() {
+    return ManagementFactory.getMemoryPoolMXBeans().stream()
+        .filter(p -> p.getType() == java.lang.management.MemoryType.HEAP && p.getCollectionUsage() != null)
+        .mapToLong(p -> p.getCollectionUsage().getUsed()).sum() >> 20;
   }
 
   private static long rssMb() throws Exception {
