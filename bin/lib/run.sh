@@ -46,13 +46,20 @@ convoy_jvm_opts() {
   printf '%s\n' "${out[*]}"
 }
 
+# The driver's collector from conf/jvm.properties, unless CONVOY_JAVA_OPTS names one: a JVM given two
+# collectors does not start.
+convoy_gc_opts() {
+  [[ ${CONVOY_JAVA_OPTS:-} =~ -XX:\+Use[A-Za-z]+GC ]] && return 0
+  grep '^convoy.jvm.driver.gc=' "$CONVOY_ROOT/conf/jvm.properties" | cut -d= -f2-
+}
+
 # convoy_java <main class> [args...]
 convoy_java() {
   local main=$1; shift
   convoy_find_jdk || return 1
   convoy_build_if_stale || return 1
   local opts
-  opts=$(convoy_jvm_opts)
+  opts="$(convoy_jvm_opts) $(convoy_gc_opts)"
   # exec: signals (SIGTERM to stop the driver) reach the JVM, not this shell.
   # shellcheck disable=SC2086 # the JVM options are a space-separated list by design
   exec "$JAVA_HOME/bin/java" $opts -Dlog4j2.configurationFile="$CONVOY_ROOT/conf/log4j2.properties" ${CONVOY_JAVA_OPTS:-} -cp "$CONVOY_ROOT/target/classes:$(cat "$CONVOY_ROOT/target/classpath.txt")" "$main" "$@"

@@ -25,4 +25,13 @@ done
 # A Java command prints no JVM warning about the flags Spark needs: only those this JDK accepts are passed.
 out=$("$ROOT/bin/convoy" jobs --url http://127.0.0.1:9 2>&1 || true)
 ! grep -q "WARNING: package" <<<"$out" || fail "a JVM flag warning on a plain command: $out"
+# The driver's JVM runs the collector conf/jvm.properties names, unless CONVOY_JAVA_OPTS names another
+# (then that one alone: a JVM given two does not start).
+gc=$(grep '^convoy.jvm.driver.gc=' "$ROOT/conf/jvm.properties" | cut -d= -f2-)
+[[ -n $gc ]] || fail "conf/jvm.properties names no driver collector"
+flags=$(CONVOY_JAVA_OPTS=-XX:+PrintCommandLineFlags "$ROOT/bin/convoy" jobs --help 2>&1) || fail "bin/convoy jobs --help failed: $flags"
+grep -q -- "$gc" <<<"$flags" || fail "the driver's JVM did not get $gc: $flags"
+flags=$(CONVOY_JAVA_OPTS="-XX:+UseSerialGC -XX:+PrintCommandLineFlags" "$ROOT/bin/convoy" jobs --help 2>&1) || fail "a collector in CONVOY_JAVA_OPTS stopped the JVM: $flags"
+grep -q -- "-XX:+UseSerialGC" <<<"$flags" || fail "CONVOY_JAVA_OPTS' collector was not used: $flags"
+! grep -q -- "$gc" <<<"$flags" || fail "the driver got $gc besides CONVOY_JAVA_OPTS' collector: $flags"
 echo "jdk_test: ok (picked $found, Java $v)"

@@ -48,6 +48,23 @@ class EmrConfigurationsTest {
   }
 
   @Test
+  void theDriverRunsTheCollectorLocalDriversRunAndExitsOnOutOfMemory() throws Exception {
+    java.util.Properties jvm = new java.util.Properties();
+    try (var in = Files.newInputStream(Path.of("conf/jvm.properties"))) {
+      jvm.load(in);
+    }
+    String collector = jvm.getProperty("convoy.jvm.driver.gc");
+    assertThat(collector).matches("-XX:\\+Use\\w+GC");
+    // These replace EMR's own defaults for the driver: one collector (a second in extraJavaOptions
+    // would stop the JVM at start), and the exit on an out-of-memory error a supervised step wants.
+    java.util.List<String> options = java.util.List.of(classification("spark-defaults").path("Properties")
+        .path("spark.driver.defaultJavaOptions").asText().split("\\s+"));
+    assertThat(options).contains(collector, "-XX:+ExitOnOutOfMemoryError");
+    assertThat(options.stream().filter(o -> o.matches("-XX:\\+Use\\w+GC"))).containsExactly(collector);
+    assertThat(classification("spark-defaults").path("Properties").has("spark.driver.extraJavaOptions")).isFalse();
+  }
+
+  @Test
   void fairSchedulingWithTheDriversPoolsSpeculationOffAndTheConnectorOnTheClasspath() throws Exception {
     JsonNode defaults = classification("spark-defaults").path("Properties");
     assertThat(defaults.path("spark.scheduler.mode").asText()).isEqualTo("FAIR");

@@ -29,6 +29,9 @@ public final class ChildJvm {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(asThisJvmGotThem(jvm.getProperty("convoy.jvm.options").trim().split("\\s+")));
+    // The driver's collector, as bin/convoy gives it, unless the flags measure another: two would stop the JVM.
+    String collector = jvm.getProperty("convoy.jvm.driver.gc", "").trim();
+    if (!collector.isEmpty() && flags.stream().noneMatch(f -> f.matches("-XX:\\+Use\\w+GC"))) command.add(collector);
     command.addAll(flags);
     command.addAll(List.of("-Xmx" + maxHeap, "-Dlog4j2.configurationFile=" + Path.of("conf/log4j2.properties").toAbsolutePath(),
         "-cp", System.getProperty("java.class.path"), main.getName()));
