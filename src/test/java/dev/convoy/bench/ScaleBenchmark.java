@@ -12,6 +12,8 @@ import dev.convoy.testing.Streams;
 import dev.convoy.tools.ProducePlan;
 import dev.convoy.tools.Producer;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryManagerMXBean;
+import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -29,6 +31,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 import org.apache.spark.scheduler.SparkListener;
@@ -211,7 +215,7 @@ public final class ScaleBenchmark {
       Map<String, List<Seen>> seen = new ConcurrentHashMap<>();
       // The load and the poll stop on this flag: a JDBC or SDK call can swallow an interrupt, and the
       // harness then waited for them for good.
-      java.util.concurrent.atomic.AtomicBoolean loading = new java.util.concurrent.atomic.AtomicBoolean(true);
+      AtomicBoolean loading = new AtomicBoolean(true);
       Thread trickle = Thread.ofVirtual().start(() -> trickle(stack, allStreams, puts, setup.putEverySeconds(), loading::get));
       Thread poll = Thread.ofVirtual().start(() -> poll(stack, allTables, seen, loading::get));
       try (RigCpu rig = new RigCpu(Optional.ofNullable(System.getenv("CONVOY_STACK_DIR")).map(Path::of))) {
@@ -282,7 +286,7 @@ public final class ScaleBenchmark {
   }
 
   /** Every 250 ms, one query for every job's event count; each change is noted with its time. */
-  private static void poll(LocalStack stack, List<String> tables, Map<String, List<Seen>> seen, java.util.function.BooleanSupplier loading) {
+  private static void poll(LocalStack stack, List<String> tables, Map<String, List<Seen>> seen, BooleanSupplier loading) {
     String sums = String.join(" UNION ALL ", tables.stream().map(t -> "SELECT '" + t + "', COALESCE(SUM(events), 0) FROM " + t).toList());
     Map<String, Long> last = new HashMap<>();
     try (Connection c = stack.redshift(); Statement s = c.createStatement()) {
@@ -403,7 +407,7 @@ public final class ScaleBenchmark {
       result.set("job", JSON.valueToTree(setup.job()));
       result.set("jvm", JSON.valueToTree(setup.jvm()));
       // The collector the driver ran with: conf/jvm.properties' unless a --jvm flag named another.
-      result.set("collectors", JSON.valueToTree(ManagementFactory.getGarbageCollectorMXBeans().stream().map(java.lang.management.MemoryManagerMXBean::getName).toList()));
+      result.set("collectors", JSON.valueToTree(ManagementFactory.getGarbageCollectorMXBeans().stream().map(MemoryManagerMXBean::getName).toList()));
       result.put("startEpochMs", epoch0);
       result.put("windowFromMs", from);
       result.put("windowToMs", to);
@@ -520,7 +524,7 @@ public final class ScaleBenchmark {
    * streams every 5 s, a tenth to a sixth of this machine, which a longer interval gives back after start-up.
    */
   private static void trickle(LocalStack stack, List<String> streams, Map<String, List<Put>> puts, int everySeconds,
-                              java.util.function.BooleanSupplier loading) {
+                              BooleanSupplier loading) {
     Map<String, Long> totals = new HashMap<>();
     try (var proxy = stack.streamProxy()) {
       while (loading.getAsBoolean() && !Thread.currentThread().isInterrupted()) {
@@ -552,7 +556,7 @@ public final class ScaleBenchmark {
    */
   private static long liveHeapMb() {
     return ManagementFactory.getMemoryPoolMXBeans().stream()
-        .filter(p -> p.getType() == java.lang.management.MemoryType.HEAP && p.getCollectionUsage() != null)
+        .filter(p -> p.getType() == MemoryType.HEAP && p.getCollectionUsage() != null)
         .mapToLong(p -> p.getCollectionUsage().getUsed()).sum() >> 20;
   }
 

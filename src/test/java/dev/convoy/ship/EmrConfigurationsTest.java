@@ -8,7 +8,9 @@ import dev.convoy.config.ConvoyConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 /** conf/emr-configurations.json makes every JVM of the cluster Java 21 and sets what the driver relies on. */
@@ -49,7 +51,7 @@ class EmrConfigurationsTest {
 
   @Test
   void theDriverRunsTheCollectorLocalDriversRunAndExitsOnOutOfMemory() throws Exception {
-    java.util.Properties jvm = new java.util.Properties();
+    Properties jvm = new Properties();
     try (var in = Files.newInputStream(Path.of("conf/jvm.properties"))) {
       jvm.load(in);
     }
@@ -57,7 +59,7 @@ class EmrConfigurationsTest {
     assertThat(collector).matches("-XX:\\+Use\\w+GC");
     // These replace EMR's own defaults for the driver: one collector (a second in extraJavaOptions
     // would stop the JVM at start), and the exit on an out-of-memory error a supervised step wants.
-    java.util.List<String> options = java.util.List.of(classification("spark-defaults").path("Properties")
+    List<String> options = List.of(classification("spark-defaults").path("Properties")
         .path("spark.driver.defaultJavaOptions").asText().split("\\s+"));
     assertThat(options).contains(collector, "-XX:+ExitOnOutOfMemoryError");
     assertThat(options.stream().filter(o -> o.matches("-XX:\\+Use\\w+GC"))).containsExactly(collector);
