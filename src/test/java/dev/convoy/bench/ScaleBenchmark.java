@@ -551,8 +551,8 @@ public final class ScaleBenchmark {
   }
 
   /**
-   * The heap the last collection left in use, pool by pool. The heap in use just after {@code System.gc()}
-   * also counts what the running batches allocated since, and how much that is depends on the collector.
+   * The heap the last collection left in use, pool by pool: the heap in use read after {@code System.gc()}
+   * would also count whatever the running batches allocated after it.
    */
   private static long liveHeapMb() {
     return ManagementFactory.getMemoryPoolMXBeans().stream()

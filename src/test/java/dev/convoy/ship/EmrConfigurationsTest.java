@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.convoy.config.ConvoyConfig;
+import dev.convoy.testing.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 /** conf/emr-configurations.json makes every JVM of the cluster Java 21 and sets what the driver relies on. */
@@ -51,18 +51,13 @@ class EmrConfigurationsTest {
 
   @Test
   void theDriverRunsTheCollectorLocalDriversRunAndExitsOnOutOfMemory() throws Exception {
-    Properties jvm = new Properties();
-    try (var in = Files.newInputStream(Path.of("conf/jvm.properties"))) {
-      jvm.load(in);
-    }
-    String collector = jvm.getProperty("convoy.jvm.driver.gc");
-    assertThat(collector).matches("-XX:\\+Use\\w+GC");
+    String collector = ChildJvm.driverCollector();
     // These replace EMR's own defaults for the driver: one collector (a second in extraJavaOptions
     // would stop the JVM at start), and the exit on an out-of-memory error a supervised step wants.
     List<String> options = List.of(classification("spark-defaults").path("Properties")
         .path("spark.driver.defaultJavaOptions").asText().split("\\s+"));
     assertThat(options).contains(collector, "-XX:+ExitOnOutOfMemoryError");
-    assertThat(options.stream().filter(o -> o.matches("-XX:\\+Use\\w+GC"))).containsExactly(collector);
+    assertThat(options.stream().filter(ChildJvm::namesCollector)).containsExactly(collector);
     assertThat(classification("spark-defaults").path("Properties").has("spark.driver.extraJavaOptions")).isFalse();
   }
 

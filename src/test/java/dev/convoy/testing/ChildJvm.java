@@ -20,23 +20,39 @@ public final class ChildJvm {
 
   /** As above, with {@code flags} for the child's JVM (a benchmark measuring one). */
   public static List<String> command(Class<?> main, String maxHeap, List<String> flags, String... args) {
+    Properties jvm = jvmProperties();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(asThisJvmGotThem(jvm.getProperty("convoy.jvm.options").trim().split("\\s+")));
+    // The driver's collector, as bin/convoy gives it, unless the flags measure another: two would stop the JVM.
+    if (flags.stream().noneMatch(ChildJvm::namesCollector)) command.add(driverCollector());
+    command.addAll(flags);
+    command.addAll(List.of("-Xmx" + maxHeap, "-Dlog4j2.configurationFile=" + Path.of("conf/log4j2.properties").toAbsolutePath(),
+        "-cp", System.getProperty("java.class.path"), main.getName()));
+    command.addAll(List.of(args));
+    return command;
+  }
+
+  /** The driver's collector flag in conf/jvm.properties, which bin/convoy gives the drivers it starts. */
+  public static String driverCollector() {
+    String collector = jvmProperties().getProperty("convoy.jvm.driver.gc", "").trim();
+    if (!namesCollector(collector)) throw new IllegalStateException("conf/jvm.properties: convoy.jvm.driver.gc is not a collector flag: '" + collector + "'");
+    return collector;
+  }
+
+  /** Whether a JVM flag picks a garbage collector ({@code -XX:+UseG1GC}, {@code -XX:+UseParallelGC}, …). */
+  public static boolean namesCollector(String flag) {
+    return flag.matches("-XX:\\+Use\\w+GC");
+  }
+
+  private static Properties jvmProperties() {
     Properties jvm = new Properties();
     try (var in = new FileInputStream("conf/jvm.properties")) {
       jvm.load(in);
     } catch (IOException e) {
       throw new UncheckedIOException("conf/jvm.properties (run from the project folder)", e);
     }
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(asThisJvmGotThem(jvm.getProperty("convoy.jvm.options").trim().split("\\s+")));
-    // The driver's collector, as bin/convoy gives it, unless the flags measure another: two would stop the JVM.
-    String collector = jvm.getProperty("convoy.jvm.driver.gc", "").trim();
-    if (!collector.isEmpty() && flags.stream().noneMatch(f -> f.matches("-XX:\\+Use\\w+GC"))) command.add(collector);
-    command.addAll(flags);
-    command.addAll(List.of("-Xmx" + maxHeap, "-Dlog4j2.configurationFile=" + Path.of("conf/log4j2.properties").toAbsolutePath(),
-        "-cp", System.getProperty("java.class.path"), main.getName()));
-    command.addAll(List.of(args));
-    return command;
+    return jvm;
   }
 
   /**
