@@ -31,7 +31,8 @@ public final class Keys {
           + "whatever its subscribers; docs/benchmarks.md)");
   public static final Key TABLE = new Key("table", "table name", null,
       "`table` or `schema.table`, at most 107 characters, not a Redshift reserved word; its ledger and dead letters live beside it");
-  public static final Key TRIGGER = new Key("trigger", "duration", "10s", "micro-batch interval");
+  public static final Key TRIGGER = new Key("trigger", "duration", "10s",
+      "micro-batch interval; each job runs within 1 % of it, at an interval of its own, so jobs of one trigger do not all start a batch at once");
   public static final Key FRESHNESS = new Key("freshness", "duration", "<none>",
       "instead of `trigger`: how old the newest data in the table may get; the trigger becomes half of it, since a batch that "
           + "keeps its trigger ends before the next (docs/benchmarks.md: how many jobs a driver holds at which freshness)");

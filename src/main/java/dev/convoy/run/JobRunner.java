@@ -281,7 +281,7 @@ final class JobRunner {
     String name = job.name();
     // The query's thread, which Spark creates in start(), inherits the hold for its source.
     return BatchHold.during(startup.holdFor(name), () -> out.writeStream().queryName(job.name()).outputMode("update")
-        .trigger(Trigger.ProcessingTime(job.settings().trigger().toMillis()))
+        .trigger(Trigger.ProcessingTime(TriggerSpread.intervalMs(name, job.settings().trigger())))
         .option("checkpointLocation", job.settings().checkpoint())
         .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (batch, id) -> {
           // The batch's Spark work (its tasks) runs in the sink's collect: wait for a fair turn first,

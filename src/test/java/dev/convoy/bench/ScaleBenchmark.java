@@ -7,6 +7,7 @@ import dev.convoy.app.RunCommand;
 import dev.convoy.config.ConvoyConfig;
 import dev.convoy.events.EventType;
 import dev.convoy.events.WireProtocol;
+import dev.convoy.run.TriggerSpread;
 import dev.convoy.testing.LocalStack;
 import dev.convoy.testing.Streams;
 import dev.convoy.tools.ProducePlan;
@@ -469,28 +470,31 @@ public final class ScaleBenchmark {
   }
 
   /**
-   * A trigger is on time when a batch starts within a second of it and ends before the next one; a
-   * trigger with no batch running at all found nothing new (idle) and is left out. Spark starts a
-   * late trigger's batch when the previous one ends, so an overrun shows in the next trigger too.
+   * A trigger (a multiple of the job's own interval, {@link TriggerSpread}) is on time when a batch
+   * starts within a second of it and ends before the next one; a trigger with no batch running at all
+   * found nothing new (idle) and is left out. Spark starts a late trigger's batch when the previous one
+   * ends, so an overrun shows in the next trigger too.
    */
   private static void onTime(Map<String, ConcurrentLinkedQueue<Batch>> batches, long from, long to, long trigger, ObjectNode result) {
     long onTime = 0;
     long counted = 0;
     long idle = 0;
     double worst = 1;
-    for (var q : batches.values()) {
-      List<Batch> list = q.stream().sorted(java.util.Comparator.comparingLong(Batch::startMs)).toList();
+    for (var job : batches.entrySet()) {
+      List<Batch> list = job.getValue().stream().sorted(java.util.Comparator.comparingLong(Batch::startMs)).toList();
       long jobOnTime = 0;
       long jobCounted = 0;
-      for (long slot = (from / trigger + 1) * trigger; slot + trigger <= to; slot += trigger) {
+      // The job's own interval: Spark starts its triggers at multiples of it.
+      long interval = TriggerSpread.intervalMs(job.getKey(), Duration.ofMillis(trigger));
+      for (long slot = (from / interval + 1) * interval; slot + interval <= to; slot += interval) {
         long s = slot;
-        boolean busy = list.stream().anyMatch(b -> b.startMs() < s + trigger && b.endMs() > s);
+        boolean busy = list.stream().anyMatch(b -> b.startMs() < s + interval && b.endMs() > s);
         if (!busy) {
           idle++;
           continue;
         }
         jobCounted++;
-        if (list.stream().anyMatch(b -> b.startMs() >= s && b.startMs() < s + 1_000 && b.endMs() <= s + trigger)) jobOnTime++;
+        if (list.stream().anyMatch(b -> b.startMs() >= s && b.startMs() < s + 1_000 && b.endMs() <= s + interval)) jobOnTime++;
       }
       onTime += jobOnTime;
       counted += jobCounted;
