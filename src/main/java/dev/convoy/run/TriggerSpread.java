@@ -6,15 +6,15 @@ import java.time.Duration;
 /**
  * The interval a job's query runs at: its trigger, give or take up to 1 %, chosen from the job's name.
  * Spark starts a batch at each multiple of the interval since the epoch, so jobs of one trigger would
- * all start theirs at the same instant: at 100 jobs the driver planned 100 batches at once, which then
- * queued for the executors, and their plans lived long enough to fill the old generation
- * (docs/benchmarks.md, "Jobs of one trigger start apart"). With intervals a few milliseconds apart the
- * jobs' starts fall across the whole trigger, and drift, instead of meeting every time.
+ * all start theirs at the same instant: at 100 jobs × 10 s the driver planned 100 batches at once,
+ * which then queued for the executors for seconds (docs/benchmarks.md, "Jobs of one trigger start
+ * apart"). With intervals a few milliseconds apart the jobs' starts fall across the whole trigger, and
+ * drift, instead of meeting every time.
  */
 public final class TriggerSpread {
 
   /** Each side of the trigger, as a share of it: a 10 s trigger runs at 9.9 to 10.1 s. */
-  static final int PER_SIDE_DIVISOR = 100;
+  private static final int PER_SIDE_DIVISOR = 100;
 
   private TriggerSpread() {}
 
