@@ -38,7 +38,7 @@ public final class Keys {
           + "keeps its trigger ends before the next (docs/benchmarks.md: how many jobs a driver holds at which freshness)");
   public static final Key CHECKPOINT = new Key("checkpoint", "path", "<`<checkpointRoot>/<name>`>", "the job's own checkpoint");
   public static final Key WEIGHT = new Key("weight", "1 to 1000", "1",
-      "its share of batch turns under load and its FAIR pool's weight: 2 gets twice the turns of 1");
+      "its share of batch turns under load and its FAIR pool's weight: 2 gets twice the turns of 1, as long as it has a batch waiting (a job runs one batch at a time)");
   public static final Key SHUFFLE_PARTITIONS = new Key("shufflePartitions", "integer", "2", "fixed at a checkpoint's first run, so choose on purpose; 1 is enough for a light job and cheaper");
   public static final Key MAX_RESTARTS = new Key("restart.maxRestarts", "integer", "5", "failures in a row before the job is `FAILED`");
   public static final Key BACKOFF = new Key("restart.backoff", "duration", "2s", "the first restart's delay, doubling each time");
