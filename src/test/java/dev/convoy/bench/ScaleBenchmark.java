@@ -279,6 +279,18 @@ public final class ScaleBenchmark {
       }
     }
     fresh.sort(null);
+    // The load itself: a trigger finds no new records when its stream's puts fell behind the machine.
+    List<Long> gaps = new ArrayList<>();
+    for (String stream : streams) {
+      List<Put> list = List.copyOf(puts.getOrDefault(stream, List.of()));
+      for (int i = 1; i < list.size(); i++) {
+        if (list.get(i).atMs() >= from && list.get(i).atMs() < to) gaps.add(list.get(i).atMs() - list.get(i - 1).atMs());
+      }
+    }
+    gaps.sort(null);
+    result.put("putGapP50Ms", percentile(gaps, 0.50));
+    result.put("putGapP99Ms", percentile(gaps, 0.99));
+    result.put("putGapMaxMs", gaps.isEmpty() ? -1 : gaps.getLast());
     result.put("freshSamples", fresh.size());
     result.put("freshNeverSeen", unseen);
     result.put("freshP50Ms", percentile(fresh, 0.50));
@@ -423,6 +435,18 @@ public final class ScaleBenchmark {
       result.put("dataBatches", dataBatches);
       // Spark runs a batch without new offsets when the watermark moved and state may be evicted.
       result.put("noDataBatches", window.stream().filter(b -> !b.newOffsets()).count());
+      // Whether they come from a few jobs every trigger or from every job now and then.
+      Map<String, Long> noDataByJob = new java.util.TreeMap<>();
+      batches.forEach((job, list) -> {
+        long n = list.stream().filter(b -> b.startMs() >= from && b.startMs() < to && !b.newOffsets()).count();
+        if (n > 0) noDataByJob.put(job, n);
+      });
+      result.put("noDataJobs", noDataByJob.size());
+      result.put("noDataMaxPerJob", noDataByJob.values().stream().mapToLong(Long::longValue).max().orElse(0));
+      // When they ran, by 10 s of the window: in bursts (after a pause) or all along.
+      long[] noDataBy10s = new long[(int) ((to - from + 9_999) / 10_000)];
+      window.stream().filter(b -> !b.newOffsets()).forEach(b -> noDataBy10s[(int) ((b.startMs() - from) / 10_000)]++);
+      result.set("noDataBy10s", JSON.valueToTree(noDataBy10s));
       result.put("cpuMsPerBatch", dataBatches == 0 ? 0 : cpuNs / 1_000_000 / dataBatches);
       result.put("cpuCores", Math.round(100.0 * cpuNs / 1e9 / setup.seconds()) / 100.0);
       // Tasks run on the executors on a cluster; the rest stays on the driver.
