@@ -395,10 +395,20 @@ public final class ScaleBenchmark {
       long heap = 0;
       long rss = 0;
       int threads = 0;
+      int accumulators = 0;
+      int broadcasts = 0;
+      List<Integer> broadcastSamples = new ArrayList<>(); // every 2 s: a sawtooth if only full collections free them
       while (System.currentTimeMillis() < to) {
         heap = Math.max(heap, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20);
         rss = Math.max(rss, rssMb());
         threads = Math.max(threads, ManagementFactory.getThreadMXBean().getThreadCount());
+        // Accumulators Spark still tracks: each leaves only once the collector has cleared it (ContextCleaner).
+        accumulators = Math.max(accumulators, org.apache.spark.util.AccumulatorContext.numAccums());
+        // Broadcasts the driver still holds, among them each batch's state store Hadoop configuration.
+        int held = org.apache.spark.SparkEnv.get().blockManager()
+            .getMatchingBlockIds(id -> id instanceof org.apache.spark.storage.BroadcastBlockId b && b.field().isEmpty()).size();
+        broadcasts = Math.max(broadcasts, held);
+        broadcastSamples.add(held);
         threadCpu.putAll(threadCpu()); // an idle task or compiler thread ends, and its CPU time with it
         Thread.sleep(2_000); // the memory sampling cadence
       }
@@ -460,6 +470,9 @@ public final class ScaleBenchmark {
       result.put("heapMax", Runtime.getRuntime().maxMemory() >> 20);
       result.put("rssMB", rss);
       result.put("threads", threads);
+      result.put("accumulatorsMax", accumulators);
+      result.put("broadcastsMax", broadcasts);
+      result.set("broadcastsBy2s", JSON.valueToTree(broadcastSamples));
       if (recording != null) {
         Path jfr = Path.of("target", "bench-scale-" + setup.jobs() + ".jfr").toAbsolutePath();
         recording.dump(jfr);
