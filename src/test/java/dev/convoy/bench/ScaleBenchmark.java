@@ -242,6 +242,7 @@ public final class ScaleBenchmark {
           if (processes.get(d).waitFor() != 0) throw new IllegalStateException("a measuring JVM failed; its log: " + logs.get(d));
           ObjectNode result = (ObjectNode) JSON.readTree(Files.readString(outputs.get(d)));
           freshness(result, streams.get(d), tables.get(d), puts, seen);
+          putGaps(result, streams.get(d), puts);
           long started = result.path("startEpochMs").asLong();
           rig.put(result, "startupRig", started, started + Math.round(result.path("startupSec").asDouble() * 1000));
           rig.put(result, "windowRig", result.path("windowFromMs").asLong(), result.path("windowToMs").asLong());
@@ -279,7 +280,20 @@ public final class ScaleBenchmark {
       }
     }
     fresh.sort(null);
-    // The load itself: a trigger finds no new records when its stream's puts fell behind the machine.
+    result.put("freshSamples", fresh.size());
+    result.put("freshNeverSeen", unseen);
+    result.put("freshP50Ms", percentile(fresh, 0.50));
+    result.put("freshP95Ms", percentile(fresh, 0.95));
+    result.put("freshMaxMs", fresh.isEmpty() ? -1 : fresh.getLast());
+  }
+
+  /**
+   * The load itself, in the driver's window: the time between two puts to one stream. A trigger finds
+   * no new records when its stream's puts fell behind the machine.
+   */
+  private static void putGaps(ObjectNode result, List<String> streams, Map<String, List<Put>> puts) {
+    long from = result.path("windowFromMs").asLong();
+    long to = result.path("windowToMs").asLong();
     List<Long> gaps = new ArrayList<>();
     for (String stream : streams) {
       List<Put> list = List.copyOf(puts.getOrDefault(stream, List.of()));
@@ -291,11 +305,6 @@ public final class ScaleBenchmark {
     result.put("putGapP50Ms", percentile(gaps, 0.50));
     result.put("putGapP99Ms", percentile(gaps, 0.99));
     result.put("putGapMaxMs", gaps.isEmpty() ? -1 : gaps.getLast());
-    result.put("freshSamples", fresh.size());
-    result.put("freshNeverSeen", unseen);
-    result.put("freshP50Ms", percentile(fresh, 0.50));
-    result.put("freshP95Ms", percentile(fresh, 0.95));
-    result.put("freshMaxMs", fresh.isEmpty() ? -1 : fresh.getLast());
   }
 
   /** Every 250 ms, one query for every job's event count; each change is noted with its time. */
@@ -446,13 +455,11 @@ public final class ScaleBenchmark {
       // Spark runs a batch without new offsets when the watermark moved and state may be evicted.
       result.put("noDataBatches", window.stream().filter(b -> !b.newOffsets()).count());
       // Whether they come from a few jobs every trigger or from every job now and then.
-      Map<String, Long> noDataByJob = new java.util.TreeMap<>();
-      batches.forEach((job, list) -> {
-        long n = list.stream().filter(b -> b.startMs() >= from && b.startMs() < to && !b.newOffsets()).count();
-        if (n > 0) noDataByJob.put(job, n);
-      });
-      result.put("noDataJobs", noDataByJob.size());
-      result.put("noDataMaxPerJob", noDataByJob.values().stream().mapToLong(Long::longValue).max().orElse(0));
+      List<Long> noDataPerJob = batches.values().stream()
+          .map(list -> list.stream().filter(b -> b.startMs() >= from && b.startMs() < to && !b.newOffsets()).count())
+          .filter(n -> n > 0).toList();
+      result.put("noDataJobs", noDataPerJob.size());
+      result.put("noDataMaxPerJob", noDataPerJob.stream().mapToLong(Long::longValue).max().orElse(0));
       // When they ran, by 10 s of the window: in bursts (after a pause) or all along.
       long[] noDataBy10s = new long[(int) ((to - from + 9_999) / 10_000)];
       window.stream().filter(b -> !b.newOffsets()).forEach(b -> noDataBy10s[(int) ((b.startMs() - from) / 10_000)]++);
